@@ -1,0 +1,1 @@
+"""Model files: bundled defaults, header readers, conversion, downloads and the installed-model registry."""

@@ -1,0 +1,1 @@
+"""The Qt window: thin glue between widgets and the backend workers."""

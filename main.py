@@ -1,0 +1,19 @@
+"""Hearth's entry point: a sub-command runs headless, no sub-command opens the window."""
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and not argv[0].startswith("-") or argv[:1] in (["-h"], ["--help"]):
+        from backend import cli
+
+        return cli.run(argv)
+    from gui.app import run_app
+
+    return run_app(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

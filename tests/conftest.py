@@ -1,0 +1,132 @@
+"""Shared fixtures: isolated data dirs, the bundled models, a network guard, and a QThread leak check."""
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+# Qt must see this before it loads; e2e tests start their own processes on the real $DISPLAY.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+TEST_MODELS_DIR = REPO_ROOT / ".test-artifacts" / "models"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+# --- network guard: every test, every socket --------------------------------------------------
+
+def _is_loopback(address) -> bool:
+    if isinstance(address, tuple) and address:
+        host = address[0]
+    else:
+        return True  # AF_UNIX paths (PulseAudio, X11) are local by definition
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a host name: resolving it would already leave the machine
+
+
+class NetworkAccessBlocked(RuntimeError):
+    pass
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    """Fail any test whose code connects anywhere but loopback."""
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+
+    def guarded(self, address):
+        if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address):
+            raise NetworkAccessBlocked(f"test tried to reach the network: {address!r}")
+        return real_connect(self, address)
+
+    def guarded_ex(self, address):
+        if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address):
+            raise NetworkAccessBlocked(f"test tried to reach the network: {address!r}")
+        return real_connect_ex(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+    monkeypatch.setattr(socket.socket, "connect_ex", guarded_ex)
+    yield
+
+
+# --- isolated app dirs ------------------------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path, monkeypatch) -> Path:
+    """Every test gets a fresh data dir; the user's real one is never touched."""
+    path = tmp_path / "hearth-data"
+    path.mkdir()
+    monkeypatch.setenv("HEARTH_DATA_DIR", str(path))
+    monkeypatch.setenv("HEARTH_MODELS_DIR", str(TEST_MODELS_DIR))
+    return path
+
+
+@pytest.fixture
+def empty_models_dir(tmp_path, monkeypatch) -> Path:
+    """For tests that install or delete models: a models dir of their own."""
+    path = tmp_path / "models"
+    path.mkdir()
+    monkeypatch.setenv("HEARTH_MODELS_DIR", str(path))
+    return path
+
+
+# --- bundled models (built once into .test-artifacts, reused across runs) --------------------
+
+def _bundled(key: str) -> Path:
+    from backend.models import bundled
+
+    old = os.environ.get("HEARTH_MODELS_DIR")
+    os.environ["HEARTH_MODELS_DIR"] = str(TEST_MODELS_DIR)
+    try:
+        return bundled.ensure(key)
+    finally:
+        if old is None:
+            os.environ.pop("HEARTH_MODELS_DIR", None)
+        else:
+            os.environ["HEARTH_MODELS_DIR"] = old
+
+
+@pytest.fixture(scope="session")
+def chat_model_path() -> Path:
+    from backend.models import bundled
+
+    return _bundled(bundled.QWEN_CODER.key)
+
+
+@pytest.fixture(scope="session")
+def gemma_model_path() -> Path:
+    from backend.models import bundled
+
+    return _bundled(bundled.GEMMA_270M.key)
+
+
+@pytest.fixture(scope="session")
+def speech_model_path() -> Path:
+    from backend.models import bundled
+
+    return _bundled(bundled.WHISPER_TINY_EN.key)
+
+
+@pytest.fixture(scope="session")
+def test_data() -> Path:
+    return DATA_DIR
+
+
+# --- no QThread may outlive its test ----------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def no_leaked_qthreads(request):
+    yield
+    if "qtbot" not in request.fixturenames and "qapp" not in request.fixturenames:
+        return
+    from gui.threads import running_threads
+
+    leaked = running_threads()
+    assert not leaked, f"test left QThreads running: {leaked}"
