@@ -1,0 +1,128 @@
+"""WhisperEngine: a whisper.cpp model (via pywhispercpp) that turns 16 kHz float32 audio into timed text.
+
+One engine belongs to one thread: whisper.cpp contexts are not thread-safe. Transcription releases
+the GIL, so other Python threads keep running while it works.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+import numpy as np
+
+from backend.errors import ModelLoadError
+from backend.models.whisper_header import WhisperHeader, read_whisper_header
+
+SAMPLE_RATE = 16000
+ENCODER_FRAMES_PER_SECOND = 50  # 100 mel frames/s, halved by the encoder's strided conv
+FULL_AUDIO_CTX = 1500  # the 30 s window whisper.cpp encodes unless told otherwise
+AUDIO_CTX_MARGIN = 128  # below +128 frames tiny.en was seen to repeat a phrase at the cut
+
+
+@dataclass(frozen=True)
+class Word:
+    start: float
+    end: float
+    text: str  # with its leading space, as Whisper writes it
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: float
+    end: float
+    text: str
+    words: tuple[Word, ...] = field(default=(), compare=False)
+
+
+def audio_ctx_for(seconds: float) -> int:
+    """The encoder window that covers `seconds` of audio: the main CPU saving on short chunks."""
+    return min(FULL_AUDIO_CTX, int(np.ceil(seconds * ENCODER_FRAMES_PER_SECOND)) + AUDIO_CTX_MARGIN)
+
+
+def default_threads() -> int:
+    return max(1, min(8, os.cpu_count() or 1))
+
+
+class WhisperEngine:
+    def __init__(self, model_path: Path | str, n_threads: Optional[int] = None):
+        from pywhispercpp.model import Model
+
+        self.model_path = Path(model_path)
+        # whisper.cpp gives no error for a damaged file (it crashes later), so check it first.
+        self.header: WhisperHeader = read_whisper_header(self.model_path)
+        self.n_threads = n_threads or default_threads()
+        try:
+            self._model = Model(
+                str(self.model_path),
+                redirect_whispercpp_logs_to=None,
+                n_threads=self.n_threads,
+                print_progress=False,
+                print_realtime=False,
+                print_timestamps=False,
+            )
+        except Exception as exc:  # pywhispercpp raises bare Exceptions
+            raise ModelLoadError(f"whisper.cpp could not load {self.model_path.name}: {exc}") from exc
+
+    @property
+    def multilingual(self) -> bool:
+        return self.header.multilingual
+
+    def transcribe(
+        self,
+        audio: np.ndarray,
+        *,
+        language: str = "auto",
+        translate: bool = False,
+        audio_ctx: int = 0,
+        prompt: str = "",
+        word_times: bool = False,
+        cancel: Optional[threading.Event] = None,
+        on_segment: Optional[Callable[[Segment], None]] = None,
+    ) -> list[Segment]:
+        """Segments of `audio` (mono float32 at 16 kHz), times in seconds from its start.
+
+        If `cancel` gets set, whisper.cpp stops at its next check and the segments so far are returned.
+        """
+        audio = np.ascontiguousarray(audio, dtype=np.float32)
+        if not self.multilingual:
+            language, translate = "en", False
+        params = dict(
+            language=language,
+            translate=translate,
+            audio_ctx=audio_ctx,
+            initial_prompt=prompt,
+            token_timestamps=word_times,
+            no_context=True,
+            n_threads=self.n_threads,
+        )
+        abort = cancel.is_set if cancel is not None else None
+        callback = None
+        if on_segment is not None:
+            def callback(s):
+                on_segment(Segment(s.t0 / 100, s.t1 / 100, s.text))
+        raw = self._model.transcribe(audio, abort_callback=abort, new_segment_callback=callback, **params)
+        if not word_times:
+            return [Segment(s.t0 / 100, s.t1 / 100, s.text) for s in raw]
+        return [Segment(s.t0 / 100, s.t1 / 100, s.text, self._words(i)) for i, s in enumerate(raw)]
+
+    def _words(self, segment_index: int) -> tuple[Word, ...]:
+        """Words with the token-level times of the last transcription (tokens joined at spaces)."""
+        import _pywhispercpp as pw
+
+        ctx = self._model._ctx  # pywhispercpp keeps token data out of its API; the context holds it
+        eot = pw.whisper_token_eot(ctx)
+        words: list[list] = []  # [start, end, bytes]
+        for j in range(pw.whisper_full_n_tokens(ctx, segment_index)):
+            data = pw.whisper_full_get_token_data(ctx, segment_index, j)
+            if data.id >= eot:  # timestamps and other special tokens
+                continue
+            piece = pw.whisper_token_to_bytes(ctx, data.id)
+            if not words or piece.startswith(b" "):
+                words.append([data.t0 / 100, data.t1 / 100, piece])
+            else:
+                words[-1][1] = data.t1 / 100
+                words[-1][2] += piece
+        return tuple(Word(a, b, t.decode("utf-8", errors="replace")) for a, b, t in words if t.strip())
