@@ -1,0 +1,442 @@
+"""LlmEngine: one GGUF model in llama.cpp, streamed chat and raw completion, cancellable per token.
+
+Not thread-safe by design: exactly one thread (the chat worker, or the CLI's main thread) owns an
+engine and calls it. Cancellation is a threading.Event that any thread may set.
+"""
+from __future__ import annotations
+
+import codecs
+import ctypes
+import functools
+import logging
+import os
+import random
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from backend.chat_template import RenderedPrompt, render_chat
+from backend.errors import HearthError, ModelLoadError
+from backend.generation_stats import GenerationStats, StopReason
+from backend.models.gguf_info import GgufInfo, read_gguf_info
+
+DEFAULT_N_CTX = 4096
+
+
+class ContextOverflowError(HearthError):
+    pass
+
+
+def default_threads() -> int:
+    # llama.cpp decodes at memory speed: beyond the physical cores more threads only contend.
+    cpus = os.cpu_count() or 1
+    return cpus if cpus <= 4 else max(4, cpus // 2)
+
+
+@dataclass
+class SamplingParams:
+    temperature: float = 0.7
+    top_p: float = 0.95
+    top_k: int = 40
+    min_p: float = 0.05
+    repeat_penalty: float = 1.1
+    max_tokens: int = 512
+    seed: int | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> "SamplingParams":
+        names = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in (data or {}).items() if k in names})
+
+
+@dataclass
+class LoadedModel:
+    path: Path
+    info: GgufInfo
+    n_ctx: int
+    n_threads: int
+    n_gpu_layers: int
+    load_ms: float
+    template_source: str  # "model", or "inferred:<family>" when the file has no chat template
+
+    @property
+    def display_name(self) -> str:
+        return self.info.name or self.path.stem
+
+
+@dataclass
+class ChatMessage:
+    role: str
+    content: str
+
+    def as_dict(self) -> dict:
+        return {"role": self.role, "content": self.content}
+
+
+class _StopStringFilter:
+    """Hold back text that could be the start of a stop marker, so the marker never reaches the user."""
+
+    def __init__(self, stops: list[str]):
+        self.stops = [s for s in stops if s]
+        self.pending = ""
+
+    def feed(self, text: str) -> tuple[str, bool]:
+        """Return (text safe to show, whether a stop marker was hit)."""
+        if not self.stops:
+            return text, False
+        self.pending += text
+        for stop in self.stops:
+            at = self.pending.find(stop)
+            if at >= 0:
+                out, self.pending = self.pending[:at], ""
+                return out, True
+        hold = 0
+        for stop in self.stops:
+            for n in range(min(len(stop) - 1, len(self.pending)), 0, -1):
+                if self.pending.endswith(stop[:n]):
+                    hold = max(hold, n)
+                    break
+        out = self.pending[: len(self.pending) - hold]
+        self.pending = self.pending[len(self.pending) - hold :]
+        return out, False
+
+    def flush(self) -> str:
+        out, self.pending = self.pending, ""
+        return out
+
+
+@dataclass
+class Generation:
+    """An iterator of text pieces; `stats` is live while it runs and final after it ends."""
+
+    engine: "LlmEngine"
+    tokens: list[int]
+    params: SamplingParams
+    cancel: threading.Event
+    stops: list[str]
+    stats: GenerationStats
+    started: float
+    notice: str = ""  # something the user should be told (e.g. oldest turns dropped)
+    template_source: str = "model"
+    first_token_at: float | None = field(default=None)
+    last_token_at: float | None = field(default=None)
+
+    def live_tokens_per_second(self, now: float | None = None) -> float:
+        if self.first_token_at is None or self.stats.generated_tokens < 2:
+            return 0.0
+        now = now or time.perf_counter()
+        elapsed = now - self.first_token_at
+        return (self.stats.generated_tokens - 1) / elapsed if elapsed > 0 else 0.0
+
+    def __iter__(self) -> Iterator[str]:
+        stats = self.stats
+        try:
+            yield from self._run()
+        except Exception:
+            stats.stop_reason = StopReason.ERROR
+            raise
+        finally:
+            end = time.perf_counter()
+            stats.total_ms = (end - self.started) * 1000
+            if self.first_token_at is not None and self.last_token_at is not None:
+                stats.eval_ms = (self.last_token_at - self.first_token_at) * 1000
+            if stats.stop_reason is None:
+                stats.stop_reason = StopReason.STOPPED
+
+    def _run(self) -> Iterator[str]:
+        engine, llm, stats, params = self.engine, self.engine._llm, self.stats, self.params
+        if llm is None:
+            raise ModelLoadError("no model is loaded")
+        prefill_start = time.perf_counter()
+        stats.cached_tokens = engine._prefill(self.tokens, self.cancel)
+        if self.cancel.is_set():
+            stats.prompt_eval_ms = (time.perf_counter() - prefill_start) * 1000
+            stats.stop_reason = StopReason.STOPPED
+            return
+
+        if params.seed is not None and params.seed >= 0:
+            llm.set_seed(params.seed)
+        else:
+            llm.set_seed(random.randrange(1, 2**31))
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        stop_filter = _StopStringFilter(self.stops)
+        vocab_is_eog = engine._is_eog
+        to_piece = engine._token_bytes
+        n_ctx = engine.model.n_ctx
+        generator = llm.generate(
+            self.tokens,
+            top_k=params.top_k,
+            top_p=params.top_p,
+            min_p=params.min_p,
+            temp=params.temperature,
+            repeat_penalty=params.repeat_penalty,
+        )
+        try:
+            for token in generator:
+                now = time.perf_counter()
+                if self.first_token_at is None:
+                    self.first_token_at = now
+                    stats.prompt_eval_ms = (now - prefill_start) * 1000
+                    stats.ttft_ms = (now - self.started) * 1000
+                if vocab_is_eog(token):
+                    stats.stop_reason = StopReason.DONE
+                    break
+                stats.generated_tokens += 1
+                self.last_token_at = now
+                text, hit_stop = stop_filter.feed(decoder.decode(to_piece(token)))
+                if text:
+                    yield text
+                if hit_stop:
+                    stats.stop_reason = StopReason.DONE
+                    break
+                if self.cancel.is_set():
+                    stats.stop_reason = StopReason.STOPPED
+                    break
+                if stats.generated_tokens >= params.max_tokens:
+                    stats.stop_reason = StopReason.LENGTH
+                    break
+                if llm.n_tokens + 1 >= n_ctx:
+                    stats.stop_reason = StopReason.CONTEXT
+                    break
+        finally:
+            generator.close()
+        tail = stop_filter.flush() if stats.stop_reason != StopReason.DONE else ""
+        tail += decoder.decode(b"", final=True)
+        if tail:
+            yield tail
+
+
+def _piece_reader(llama_cpp, vocab):
+    """The raw bytes of one token (a piece may be part of a UTF-8 character, or longer than 32 bytes)."""
+    buffer = ctypes.create_string_buffer(256)
+
+    def token_bytes(token: int) -> bytes:
+        n = llama_cpp.llama_token_to_piece(vocab, token, buffer, len(buffer), 0, False)
+        if n < 0:  # the piece is longer than the buffer: llama.cpp says how long
+            bigger = ctypes.create_string_buffer(-n)
+            n = llama_cpp.llama_token_to_piece(vocab, token, bigger, -n, 0, False)
+            return bigger.raw[:n]
+        return buffer.raw[:n]
+
+    return token_bytes
+
+
+class LlmEngine:
+    def __init__(self) -> None:
+        self._llm = None
+        self.model: LoadedModel | None = None
+        self._is_eog = lambda token: False
+
+    # --- loading ---------------------------------------------------------------------------
+
+    def load(
+        self,
+        path: str | Path,
+        *,
+        n_ctx: int = DEFAULT_N_CTX,
+        n_threads: int | None = None,
+        n_gpu_layers: int = 0,
+    ) -> LoadedModel:
+        """Load a GGUF file. Raises ModelFileError/ModelLoadError with a message for the user."""
+        path = Path(path)
+        info = read_gguf_info(path)  # rejects non-GGUF, truncated and GGML-era files with a clear message
+        self.unload()
+        import llama_cpp
+
+        # llama.cpp narrates every load on stderr; failures reach the user as exceptions instead.
+        logging.getLogger("llama-cpp-python").setLevel(logging.CRITICAL)
+        threads = n_threads or default_threads()
+        if n_ctx <= 0:
+            n_ctx = info.context_length or DEFAULT_N_CTX
+        if info.context_length:
+            n_ctx = min(n_ctx, info.context_length)
+        start = time.perf_counter()
+        try:
+            llm = llama_cpp.Llama(
+                model_path=str(path),
+                n_ctx=n_ctx,
+                n_threads=threads,
+                n_threads_batch=threads,
+                n_gpu_layers=n_gpu_layers,
+                verbose=False,
+            )
+        except (ValueError, RuntimeError, OSError) as exc:
+            raise ModelLoadError(
+                f"llama.cpp could not load {path.name} (architecture '{info.architecture}', "
+                f"{info.file_type_name}): {exc}. The file may be damaged, or this llama.cpp build may "
+                "not support that architecture yet."
+            ) from exc
+        load_ms = (time.perf_counter() - start) * 1000
+        self._llm = llm
+        template_source = "model" if info.chat_template else f"inferred:{self._family(info)}"
+        self.model = LoadedModel(
+            path=path,
+            info=info,
+            n_ctx=llm.n_ctx(),
+            n_threads=threads,
+            n_gpu_layers=n_gpu_layers,
+            load_ms=load_ms,
+            template_source=template_source,
+        )
+        self._is_eog = functools.partial(llama_cpp.llama_vocab_is_eog, llm._model.vocab)
+        self._token_bytes = _piece_reader(llama_cpp, llm._model.vocab)
+        return self.model
+
+    @staticmethod
+    def _family(info: GgufInfo) -> str:
+        return render_chat([], template=None, architecture=info.architecture).template_source.split(":", 1)[1]
+
+    def unload(self) -> None:
+        if self._llm is not None:
+            self._llm.close()
+        self._llm = None
+        self.model = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._llm is not None
+
+    # --- tokens ----------------------------------------------------------------------------
+
+    def tokenize_prompt(self, text: str, *, special: bool) -> list[int]:
+        llm = self._require()
+        tokens = llm.tokenize(text.encode("utf-8"), add_bos=False, special=special)
+        bos = llm.token_bos()
+        if llm._model.add_bos_token() and bos >= 0 and (not tokens or tokens[0] != bos):
+            tokens.insert(0, bos)
+        return tokens
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._require().tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+    def render(self, messages: list[dict]) -> RenderedPrompt:
+        llm, model = self._require(), self.model
+        return render_chat(
+            messages,
+            template=model.info.chat_template,
+            architecture=model.info.architecture,
+            bos_token=self._token_text(llm.token_bos()),
+            eos_token=self._token_text(llm.token_eos()),
+        )
+
+    def _token_text(self, token: int) -> str:
+        return self._llm._model.token_get_text(token) if token >= 0 else ""
+
+    def _require(self):
+        if self._llm is None:
+            raise ModelLoadError("no model is loaded")
+        return self._llm
+
+    def _prefill(self, tokens: list[int], cancel: threading.Event) -> int:
+        """Evaluate all but the last prompt token in cancellable batches, reusing the KV cache.
+
+        Returns how many tokens were already cached. The last token is left for generate(), which
+        must evaluate one token anyway to get fresh logits for the first sample.
+        """
+        llm = self._llm
+        cached = 0
+        for a, b in zip(llm.input_ids[: llm.n_tokens], tokens[:-1]):
+            if a != b:
+                break
+            cached += 1
+        if cached < llm.n_tokens:
+            if not llm._ctx.kv_cache_seq_rm(-1, cached, -1):
+                cached = 0
+            llm.n_tokens = cached
+        todo = tokens[cached:-1]
+        for i in range(0, len(todo), llm.n_batch):
+            if cancel.is_set():
+                break
+            llm.eval(todo[i : i + llm.n_batch])
+        return cached
+
+    # --- generation ------------------------------------------------------------------------
+
+    def stream_chat(
+        self, messages: list[dict], params: SamplingParams, cancel: threading.Event | None = None
+    ) -> Generation:
+        started = time.perf_counter()
+        self._require()
+        rendered, tokens, dropped = self._fit_to_context(messages, params)
+        notice = ""
+        if dropped:
+            notice = (
+                f"The conversation is longer than the model's {self.model.n_ctx}-token context: "
+                f"the oldest {dropped} message{'s' if dropped != 1 else ''} were left out of this reply."
+            )
+        stats = GenerationStats(n_ctx=self.model.n_ctx, load_ms=self.model.load_ms, prompt_tokens=len(tokens))
+        stats.dropped_messages = dropped
+        return Generation(
+            engine=self,
+            tokens=tokens,
+            params=params,
+            cancel=cancel or threading.Event(),
+            stops=rendered.stop,
+            stats=stats,
+            started=started,
+            notice=notice,
+            template_source=rendered.template_source,
+        )
+
+    def stream_completion(
+        self, prompt: str, params: SamplingParams, cancel: threading.Event | None = None
+    ) -> Generation:
+        """The seed's `./main -p PROMPT -n N`: continue raw text, no chat template."""
+        started = time.perf_counter()
+        self._require()
+        tokens = self.tokenize_prompt(prompt, special=False)
+        if len(tokens) >= self.model.n_ctx:
+            raise ContextOverflowError(
+                f"the prompt is {len(tokens)} tokens; this model's context holds {self.model.n_ctx}. "
+                "Shorten it or raise the context length."
+            )
+        stats = GenerationStats(n_ctx=self.model.n_ctx, load_ms=self.model.load_ms, prompt_tokens=len(tokens))
+        return Generation(
+            engine=self,
+            tokens=tokens,
+            params=params,
+            cancel=cancel or threading.Event(),
+            stops=[],
+            stats=stats,
+            started=started,
+        )
+
+    def _fit_to_context(self, messages: list[dict], params: SamplingParams):
+        """Render the prompt; if it is too long, drop the oldest turns but keep the system prompt."""
+        n_ctx = self.model.n_ctx
+        reserve = min(params.max_tokens, n_ctx // 4)
+        budget = n_ctx - reserve
+        system = [m for m in messages[:1] if m["role"] == "system"]
+        turns = messages[len(system):]
+
+        def attempt(drop: int):
+            rendered = self.render(system + turns[drop:])
+            return rendered, self.tokenize_prompt(rendered.text, special=True)
+
+        rendered, tokens = attempt(0)
+        if len(tokens) <= budget:
+            return rendered, tokens, 0
+        # Dropping more turns never makes the prompt longer, so binary-search the fewest to drop.
+        low, high, best = 1, len(turns) - 1, None
+        while low <= high:
+            mid = (low + high) // 2
+            candidate = attempt(mid)
+            if len(candidate[1]) <= budget:
+                best, high = (mid, candidate), mid - 1
+            else:
+                low = mid + 1
+        if best is None:
+            last = turns[-1]["content"] if turns else ""
+            raise ContextOverflowError(
+                f"your message is about {self.count_tokens(last):,} tokens, more than this model's "
+                f"{n_ctx:,}-token context can take with room for a reply. Shorten it, or raise the "
+                "context length in the model's settings."
+            )
+        drop, (rendered, tokens) = best
+        # A reply must follow a user turn: never start the kept history with an assistant message.
+        while drop < len(turns) - 1 and turns[drop]["role"] == "assistant":
+            drop += 1
+            rendered, tokens = attempt(drop)
+        return rendered, tokens, drop
