@@ -149,9 +149,13 @@ def _reject_non_gguf(path: Path, head: bytes) -> None:
             "convert_llama_ggml_to_gguf.py."
         )
     if head[:4] != GGUF_MAGIC:
-        looks_like_text = all(32 <= b < 127 or b in (9, 10, 13) for b in head[:64])
-        what = "a text file" if looks_like_text else "an unknown format"
-        raise ModelFileError(f"{path.name} is not a GGUF model file: it looks like {what}, not 'GGUF' data.")
+        raise ModelFileError(f"{path.name} is not a GGUF model file: it looks like {guess_content(head)}, not 'GGUF' data.")
+
+
+def guess_content(head: bytes) -> str:
+    """A few words on what a non-model file seems to be, for error messages."""
+    looks_like_text = all(32 <= b < 127 or b in (9, 10, 13) for b in head[:64])
+    return "a text file" if looks_like_text else "an unknown format"
 
 
 def _scalar(meta: dict, key: str) -> Optional[int]:

@@ -1,0 +1,89 @@
+"""The curated list of models one can download (resources/catalog.json), with fit estimates.
+
+Chat entries carry the few architecture numbers the fit estimate needs, so it can be shown before
+anything is downloaded.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from backend import hardware, paths
+from backend.errors import HearthError
+
+CATALOG_PATH = paths.RESOURCES_DIR / "catalog.json"
+DEFAULT_FIT_CONTEXT = 4096
+GB = 10**9
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    key: str
+    kind: str  # "chat" or "speech"
+    title: str
+    family: str
+    params: str
+    quant: str
+    filename: str
+    url: str
+    size: int  # approximate; the server's HEAD gives the real one
+    languages: tuple[str, ...]
+    sha256: Optional[str] = None
+    context_length: Optional[int] = None
+    n_layers: Optional[int] = None
+    n_kv_heads: Optional[int] = None
+    head_dim: Optional[int] = None
+    memory_gb: Optional[float] = None
+    relative_speed: Optional[float] = None
+
+    @property
+    def english_only(self) -> bool:
+        return tuple(self.languages) == ("en",)
+
+    def fit(self, n_ctx: int = DEFAULT_FIT_CONTEXT, mem: Optional[hardware.Memory] = None,
+            gpu_layers: int = 0, vram_free: Optional[int] = None) -> hardware.FitEstimate:
+        if self.kind == "speech":
+            return hardware.estimate_whisper_fit(int((self.memory_gb or 1) * GB), mem)
+        n_ctx = min(n_ctx, self.context_length or n_ctx)
+        return hardware.estimate_fit(self.size, self.n_layers, self.n_kv_heads, self.head_dim, n_ctx, mem,
+                                     gpu_layers, vram_free)
+
+
+def load_catalog(path: Path = CATALOG_PATH) -> list[CatalogEntry]:
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+        return [CatalogEntry(**{**item, "languages": tuple(item["languages"])}) for item in raw["models"]]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise HearthError(f"the model catalog {path} is unreadable: {exc}") from None
+
+
+def find(name: str, entries: Optional[list[CatalogEntry]] = None) -> CatalogEntry:
+    """An entry by key ('qwen2.5-0.5b-instruct-q4_k_m', 'whisper-base.en') or file name."""
+    entries = entries if entries is not None else load_catalog()
+    for entry in entries:
+        if name in (entry.key, entry.filename):
+            return entry
+    close = [e.key for e in entries if name.lower() in e.key.lower()]
+    hint = f"; did you mean {', '.join(close[:5])}?" if close else "; `models list --catalog` shows them all"
+    raise HearthError(f"no catalog model named {name!r}{hint}")
+
+
+def filter_entries(entries: list[CatalogEntry], kind: Optional[str] = None, language: Optional[str] = None,
+                   fits_only: bool = False, n_ctx: int = DEFAULT_FIT_CONTEXT,
+                   mem: Optional[hardware.Memory] = None) -> list[CatalogEntry]:
+    """language: 'multilingual' hides English-only models, 'en-only' shows only them."""
+    mem = mem or hardware.memory()
+    out = []
+    for entry in entries:
+        if kind and entry.kind != kind:
+            continue
+        if language == "multilingual" and entry.english_only:
+            continue
+        if language == "en-only" and not entry.english_only:
+            continue
+        if fits_only and entry.fit(n_ctx, mem).verdict == hardware.WONT_FIT:
+            continue
+        out.append(entry)
+    return out
