@@ -5,6 +5,7 @@ anything is downloaded.
 """
 from __future__ import annotations
 
+import difflib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,7 +52,8 @@ class CatalogEntry:
                                      gpu_layers, vram_free)
 
 
-def load_catalog(path: Path = CATALOG_PATH) -> list[CatalogEntry]:
+def load_catalog(path: Optional[Path] = None) -> list[CatalogEntry]:
+    path = path or CATALOG_PATH
     try:
         raw = json.loads(Path(path).read_text(encoding="utf-8"))
         return [CatalogEntry(**{**item, "languages": tuple(item["languages"])}) for item in raw["models"]]
@@ -65,7 +67,8 @@ def find(name: str, entries: Optional[list[CatalogEntry]] = None) -> CatalogEntr
     for entry in entries:
         if name in (entry.key, entry.filename):
             return entry
-    close = [e.key for e in entries if name.lower() in e.key.lower()]
+    keys = [e.key for e in entries]
+    close = [k for k in keys if name.lower() in k.lower()] or difflib.get_close_matches(name.lower(), keys, n=5)
     hint = f"; did you mean {', '.join(close[:5])}?" if close else "; `models list --catalog` shows them all"
     raise HearthError(f"no catalog model named {name!r}{hint}")
 

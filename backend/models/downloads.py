@@ -175,13 +175,15 @@ class Download:
 
     def __init__(self, url: str, dest_dir: Path, *, sha256: Optional[str] = None, filename: Optional[str] = None,
                  validate: Optional[Callable[[Path], None]] = None,
-                 on_progress: Optional[Callable[[DownloadProgress], None]] = None):
+                 on_progress: Optional[Callable[[DownloadProgress], None]] = None,
+                 on_installed: Optional[Callable[[Path], None]] = None):
         self.url = url
         self.dest_dir = Path(dest_dir)
         self.expected_sha256 = sha256.lower() if sha256 else None
         self.requested_filename = safe_filename(filename) if filename else None
         self.validate = validate
         self.on_progress = on_progress
+        self.on_installed = on_installed
         self.state = DownloadState.QUEUED
         self.error: Optional[str] = None
         self.target: Optional[Path] = self.dest_dir / self.requested_filename if self.requested_filename else None
@@ -361,6 +363,8 @@ class Download:
         os.replace(part, self.target)
         with contextlib.suppress(FileNotFoundError):
             self._meta_path().unlink()
+        if self.on_installed:
+            self.on_installed(self.target)
         self._set_state(DownloadState.DONE)
 
     # --- helpers ------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import json
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from gguf.constants import LlamaFileType
 
@@ -19,6 +19,7 @@ from backend import paths
 from backend.atomic import write_text_atomic
 from backend.errors import HearthError, ModelFileError
 from backend.models import bundled
+from backend.models.downloads import Download, DownloadProgress
 from backend.models.gguf_info import GGML_ERA_MAGICS, GGUF_MAGIC, guess_content, read_gguf_info
 from backend.models.whisper_header import read_whisper_header
 
@@ -210,6 +211,15 @@ def find_installed(name: str) -> Path:
         if name in (item.path.name, str(item.path), item.path.stem):
             return item.path
     raise HearthError(f"no installed model named {name!r}; `models list` shows them")
+
+
+# --- downloading ------------------------------------------------------------------------------
+
+def model_download(url: str, sha256: Optional[str] = None, filename: Optional[str] = None,
+                   on_progress: Optional[Callable[[DownloadProgress], None]] = None) -> Download:
+    """A download into the models folder that installs only a file whose header reads as a model."""
+    return Download(url, paths.models_dir(), sha256=sha256, filename=filename, validate=describe,
+                    on_progress=on_progress, on_installed=lambda path: record(path, "downloaded", url))
 
 
 # --- deleting -----------------------------------------------------------------------------------
