@@ -67,7 +67,7 @@ class FitEstimate:
 
 
 def gib(n: int) -> str:
-    return f"{n / GIB:.2f} GB"
+    return f"{n / GIB:.2f} GB" if n >= GIB else f"{n / MIB:.0f} MB"
 
 
 # --- memory -------------------------------------------------------------------------------------

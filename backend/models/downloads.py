@@ -215,7 +215,8 @@ class Download:
 
     def run(self) -> DownloadState:
         """Download (or resume) to completion, pause, cancel or failure; returns the final state."""
-        self._pause.clear()
+        if self.state is not DownloadState.QUEUED:
+            self._pause.clear()  # resuming; a pause asked for before the first start still counts
         if self._cancel.is_set():
             return self._finish_cancelled()
         self.error = None

@@ -224,7 +224,7 @@ def model_download(url: str, sha256: Optional[str] = None, filename: Optional[st
 
 # --- deleting -----------------------------------------------------------------------------------
 
-def _same(a: Path, b: Path) -> bool:
+def same_file(a: Path, b: Path) -> bool:
     with contextlib.suppress(OSError):
         return Path(a).resolve() == Path(b).resolve()
     return str(a) == str(b)
@@ -235,7 +235,7 @@ def delete(path: Path, in_use: Iterable[Path] = ()) -> str:
     Returns what was done, in words."""
     path = Path(path)
     for used in in_use:
-        if used and _same(path, used):
+        if used and same_file(path, used):
             raise HearthError(f"{path.name} is in use; choose another model (or unload it) before deleting it")
     index = _read_index()
     meta = index.get(str(path.resolve()), {})

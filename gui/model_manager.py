@@ -1,0 +1,555 @@
+"""The Models tab: what is installed (with details, fit and per-model compute settings), the catalog,
+downloads, and import by file picker or drag-and-drop.
+
+Header reading, imports and downloads run on a job pool; this widget only paints their results.
+It never deletes a model that `in_use_paths()` names.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable, Iterable, Optional
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView,
+    QLabel, QLineEdit, QMessageBox, QPushButton, QScrollArea, QSlider, QSpinBox, QSplitter, QTableWidget,
+    QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from backend import hardware
+from backend.errors import HearthError
+from backend.models import catalog, registry
+from backend.models.importer import ImportMode, import_model
+from backend.settings import Settings
+from gui.download_list import DownloadList
+from gui.model_jobs import JobRunner
+
+DEFAULT_N_CTX = 4096
+WHISPER_FULL_AUDIO_CTX = 1500
+INSTALLED_COLUMNS = ["Name", "Kind", "Architecture", "Parameters", "Quantization", "Size", "Context",
+                     "Template / languages", "Fit", "Origin"]
+CATALOG_COLUMNS = ["Name", "Kind", "Parameters", "Quantization", "Download", "Needs", "Languages", "Fit", ""]
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e9:.2f} GB" if n >= 1e9 else f"{n / 1e6:.0f} MB"
+
+
+def _local_paths(mime) -> list[Path]:
+    if not mime.hasUrls():
+        return []
+    return [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
+
+
+class ModelManager(QWidget):
+    chat_model_chosen = Signal(str)
+    speech_model_chosen = Signal(str)
+    models_changed = Signal()  # the installed list was read again
+    message_shown = Signal(str)  # what the user was just told (errors and results)
+
+    def __init__(self, settings: Settings, in_use_paths: Callable[[], Iterable[str]] = lambda: (), parent=None):
+        super().__init__(parent)
+        self.settings = settings
+        self.in_use_paths = in_use_paths
+        self.jobs = JobRunner(parent=self)
+        self.installed: list[registry.InstalledModel] = []
+        self.broken: list[registry.BrokenModel] = []
+        self._entries = catalog.load_catalog()
+        self._memory = hardware.memory()
+        self._backend = hardware.compute_backend()
+        self._building_settings = False
+        self.setAcceptDrops(True)
+        self._build()
+        self.downloads.restore_parts()
+        self.refresh()
+
+    # --- layout ---------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.banner.hide()
+        backend = self._backend
+        offload = "GPU offload available" if backend.gpu_offload else "no GPU offload in this llama.cpp build"
+        self.hardware_label = QLabel(
+            f"Compute: {backend.name} ({offload}) · RAM {hardware.gib(self._memory.available)} free of "
+            f"{hardware.gib(self._memory.total)}"
+            + (f" · GPU memory {hardware.gib(backend.vram_free)} free" if backend.vram_free else "")
+        )
+        self.hardware_label.setToolTip(backend.system_info)
+
+        self.sections = QTabWidget()
+        self.sections.addTab(self._build_installed(), "Installed")
+        self.sections.addTab(self._build_catalog(), "Get models")
+        self.downloads = DownloadList(self.jobs)
+        self.downloads.installed.connect(self._on_downloads_installed)
+        self.downloads.failed.connect(lambda message: self.show_message(message, error=True))
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.downloads)
+        self.sections.addTab(scroll, "Downloads")
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.hardware_label)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.sections, 1)
+
+    def _build_installed(self) -> QWidget:
+        self.installed_table = QTableWidget(0, len(INSTALLED_COLUMNS))
+        self.installed_table.setHorizontalHeaderLabels(INSTALLED_COLUMNS)
+        self.installed_table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.installed_table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.installed_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.installed_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.installed_table.itemSelectionChanged.connect(self._on_installed_table_selection_changed)
+
+        self.use_chat_button = QPushButton("Use for chat")
+        self.use_speech_button = QPushButton("Use for dictation")
+        self.show_folder_button = QPushButton("Show in folder")
+        self.delete_button = QPushButton("Delete…")
+        self.import_file_button = QPushButton("Import file…")
+        self.import_folder_button = QPushButton("Import faster-whisper folder…")
+        self.import_mode = QComboBox()
+        self.import_mode.addItem("Copy into Hearth's folder", ImportMode.COPY)
+        self.import_mode.addItem("Link (leave the file where it is)", ImportMode.LINK)
+        self.use_chat_button.clicked.connect(self._on_use_chat_clicked)
+        self.use_speech_button.clicked.connect(self._on_use_speech_clicked)
+        self.show_folder_button.clicked.connect(self._on_show_folder_clicked)
+        self.delete_button.clicked.connect(self._on_delete_clicked)
+        self.import_file_button.clicked.connect(self._on_import_file_clicked)
+        self.import_folder_button.clicked.connect(self._on_import_folder_clicked)
+
+        actions = QHBoxLayout()
+        for button in (self.use_chat_button, self.use_speech_button, self.show_folder_button, self.delete_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        imports = QHBoxLayout()
+        imports.addWidget(self.import_file_button)
+        imports.addWidget(self.import_folder_button)
+        imports.addWidget(self.import_mode)
+        imports.addStretch(1)
+        imports.addWidget(QLabel("…or drop model files here"))
+
+        self.details = QLabel("Select a model to see its details.")
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.details.setAlignment(Qt.AlignTop)
+
+        bottom = QSplitter(Qt.Horizontal)
+        bottom.addWidget(self.details)
+        bottom.addWidget(self._build_compute_settings())
+
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.installed_table, 1)
+        top_layout.addLayout(actions)
+        top_layout.addLayout(imports)
+        splitter = QSplitter(Qt.Vertical)
+        splitter.addWidget(top)
+        splitter.addWidget(bottom)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        self._update_actions()
+        return splitter
+
+    def _build_compute_settings(self) -> QWidget:
+        self.compute_box = QGroupBox("Compute settings for this model (remembered; applied on (re)load)")
+        form = QFormLayout(self.compute_box)
+        self.gpu_layers = QSlider(Qt.Horizontal)
+        self.gpu_layers_label = QLabel()
+        self.gpu_layers.valueChanged.connect(self._on_compute_setting_changed)
+        gpu_row = QHBoxLayout()
+        gpu_row.addWidget(self.gpu_layers, 1)
+        gpu_row.addWidget(self.gpu_layers_label)
+        self.threads = QSpinBox()
+        self.threads.setRange(1, os.cpu_count() or 4)
+        self.threads.valueChanged.connect(self._on_compute_setting_changed)
+        self.n_ctx = QSpinBox()
+        self.n_ctx.setRange(256, 1_048_576)
+        self.n_ctx.setSingleStep(512)
+        self.n_ctx.valueChanged.connect(self._on_compute_setting_changed)
+        self.audio_ctx = QSpinBox()
+        self.audio_ctx.setRange(64, WHISPER_FULL_AUDIO_CTX)
+        self.audio_ctx.setSingleStep(64)
+        self.audio_ctx.setToolTip("Whisper encodes a 30 s window (1500) unless lowered; smaller is faster "
+                                  "on short live chunks, at some cost in accuracy.")
+        self.audio_ctx.valueChanged.connect(self._on_compute_setting_changed)
+        self.fit_label = QLabel()
+        self.fit_label.setWordWrap(True)
+        self.reload_button = QPushButton("Reload with these settings")
+        self.reload_button.clicked.connect(self._on_use_chat_clicked)
+        form.addRow("GPU layers (-ngl)", gpu_row)
+        form.addRow("Threads", self.threads)
+        form.addRow("Context length", self.n_ctx)
+        form.addRow("Audio context", self.audio_ctx)
+        form.addRow(self.fit_label)
+        form.addRow(self.reload_button)
+        self._form = form
+        self.compute_box.setEnabled(False)
+        return self.compute_box
+
+    def _build_catalog(self) -> QWidget:
+        self.kind_filter = QComboBox()
+        for label, value in (("All kinds", None), ("Chat", "chat"), ("Speech", "speech")):
+            self.kind_filter.addItem(label, value)
+        self.language_filter = QComboBox()
+        for label, value in (("Any language", None), ("Multilingual", "multilingual"), ("English only", "en-only")):
+            self.language_filter.addItem(label, value)
+        self.fits_filter = QCheckBox("Fits my machine")
+        self.catalog_ctx = QSpinBox()
+        self.catalog_ctx.setRange(512, 131072)
+        self.catalog_ctx.setSingleStep(1024)
+        self.catalog_ctx.setValue(DEFAULT_N_CTX)
+        self.catalog_ctx.setPrefix("context ")
+        for widget in (self.kind_filter, self.language_filter):
+            widget.currentIndexChanged.connect(self._fill_catalog)
+        self.fits_filter.toggled.connect(self._fill_catalog)
+        self.catalog_ctx.valueChanged.connect(self._fill_catalog)
+        filters = QHBoxLayout()
+        for widget in (self.kind_filter, self.language_filter, self.fits_filter, self.catalog_ctx):
+            filters.addWidget(widget)
+        filters.addStretch(1)
+
+        self.catalog_table = QTableWidget(0, len(CATALOG_COLUMNS))
+        self.catalog_table.setHorizontalHeaderLabels(CATALOG_COLUMNS)
+        self.catalog_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.catalog_table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.catalog_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+
+        self.url_edit = QLineEdit()
+        self.url_edit.setPlaceholderText("…or paste an https link to a .gguf or ggml .bin file")
+        self.url_button = QPushButton("Download link")
+        self.url_button.clicked.connect(self._on_url_button_clicked)
+        url_row = QHBoxLayout()
+        url_row.addWidget(self.url_edit, 1)
+        url_row.addWidget(self.url_button)
+
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addLayout(filters)
+        layout.addWidget(self.catalog_table, 1)
+        layout.addLayout(url_row)
+        layout.addWidget(QLabel("Sizes are approximate until the server confirms them. Whisper memory and "
+                                "speed (relative to large) are for the unquantized model."))
+        self._fill_catalog()
+        return page
+
+    # --- installed list -------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Read the installed models again (headers on the job pool)."""
+        self.jobs.start(lambda report: registry.list_installed(), self._on_refresh_finished,
+                        lambda message: self.show_message(message, error=True))
+
+    def _on_refresh_finished(self, result) -> None:
+        selected = self.selected_model()
+        self.installed, self.broken = result
+        table = self.installed_table
+        table.setRowCount(0)
+        for model in self.installed:
+            self._add_installed_row(model)
+        for broken in self.broken:
+            row = table.rowCount()
+            table.insertRow(row)
+            item = QTableWidgetItem(broken.path.name)
+            item.setData(Qt.UserRole, str(broken.path))
+            table.setItem(row, 0, item)
+            problem = QTableWidgetItem(f"unusable: {broken.problem}")
+            problem.setToolTip(broken.problem)
+            table.setItem(row, 1, problem)
+            table.setSpan(row, 1, 1, len(INSTALLED_COLUMNS) - 1)
+        if selected is not None:
+            self.select_model(selected.path)
+        self._fill_catalog()
+        self._update_actions()
+        self.models_changed.emit()
+
+    def _add_installed_row(self, model: registry.InstalledModel) -> None:
+        table = self.installed_table
+        row = table.rowCount()
+        table.insertRow(row)
+        if model.kind == "chat":
+            extra = "chat template" if model.has_chat_template else "no template (format inferred)"
+            context = f"{model.context_length:,}" if model.context_length else "?"
+        else:
+            extra, context = model.languages, "30 s window"
+        fit = self._fit_for(model)
+        cells = [model.title, "Chat" if model.kind == "chat" else "Speech", model.architecture, model.parameters,
+                 model.quantization + (f" ({model.bits_per_weight:.2f} bpw)" if model.bits_per_weight else ""),
+                 _size(model.file_size), context, extra, fit.verdict if fit else "", model.origin]
+        for column, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            item.setToolTip(str(model.path) if column == 0 else (fit.explain() if fit and column == 8 else text))
+            table.setItem(row, column, item)
+        table.item(row, 0).setData(Qt.UserRole, str(model.path))
+
+    def _fit_for(self, model: registry.InstalledModel) -> Optional[hardware.FitEstimate]:
+        if model.kind != "chat" or not model.n_layers:
+            return None
+        saved = self.settings.model_settings(model.path)
+        n_ctx = int(saved.get("n_ctx") or min(DEFAULT_N_CTX, model.context_length or DEFAULT_N_CTX))
+        return hardware.estimate_fit(model.file_size, model.n_layers, model.n_kv_heads, model.head_dim, n_ctx,
+                                     self._memory, int(saved.get("n_gpu_layers") or 0) if self._backend.gpu_offload else 0,
+                                     self._backend.vram_free)
+
+    def selected_path(self) -> Optional[Path]:
+        items = self.installed_table.selectedItems()
+        if not items:
+            return None
+        path = self.installed_table.item(items[0].row(), 0).data(Qt.UserRole)
+        return Path(path) if path else None
+
+    def selected_model(self) -> Optional[registry.InstalledModel]:
+        path = self.selected_path()
+        return next((m for m in self.installed if m.path == path), None)
+
+    def select_model(self, path: str | Path) -> bool:
+        for row in range(self.installed_table.rowCount()):
+            if self.installed_table.item(row, 0).data(Qt.UserRole) == str(path):
+                self.installed_table.selectRow(row)
+                return True
+        return False
+
+    def _on_installed_table_selection_changed(self) -> None:
+        model = self.selected_model()
+        self._update_actions()
+        self._show_details(model)
+        self._load_compute_settings(model)
+
+    def _update_actions(self) -> None:
+        model = self.selected_model()
+        self.use_chat_button.setEnabled(bool(model and model.kind == "chat"))
+        self.use_speech_button.setEnabled(bool(model and model.kind == "speech"))
+        self.show_folder_button.setEnabled(self.selected_path() is not None)
+        self.delete_button.setEnabled(self.selected_path() is not None)
+
+    def _show_details(self, model: Optional[registry.InstalledModel]) -> None:
+        if model is None:
+            path = self.selected_path()
+            problem = next((b.problem for b in self.broken if b.path == path), "")
+            self.details.setText(f"{path}\n\nThis file cannot be used: {problem}" if path else "Select a model to see its details.")
+            return
+        lines = [f"<b>{model.title}</b>", f"Kind: {'chat LLM' if model.kind == 'chat' else 'speech (Whisper)'}",
+                 f"Architecture: {model.architecture}", f"Parameters: {model.parameters}",
+                 f"Quantization: {model.quantization}"
+                 + (f", {model.bits_per_weight:.2f} bits per weight" if model.bits_per_weight else ""),
+                 f"File size: {_size(model.file_size)}"]
+        if model.kind == "chat":
+            lines.append(f"Context length: {model.context_length or 'unknown'} tokens")
+            lines.append("Chat template: " + ("embedded in the file" if model.has_chat_template
+                                              else "none; Hearth picks one by architecture"))
+        else:
+            lines.append(f"Languages: {model.languages}")
+        origin = {"linked": "linked where it lies", "imported": "imported (copied)", "downloaded": "downloaded",
+                  "bundled": "bundled with Hearth", "found": "found in the models folder"}[model.origin]
+        lines.append(f"Origin: {origin}" + (f" from {model.source}" if model.source else ""))
+        lines.append(f"Location: {model.path}")
+        self.details.setText("<br>".join(lines))
+
+    # --- per-model compute settings -------------------------------------------------------------
+
+    def _load_compute_settings(self, model: Optional[registry.InstalledModel]) -> None:
+        self.compute_box.setEnabled(model is not None)
+        if model is None:
+            return
+        saved = self.settings.model_settings(model.path)
+        chat = model.kind == "chat"
+        self._building_settings = True
+        self._set_row_visible(self.gpu_layers, chat)
+        self._set_row_visible(self.n_ctx, chat)
+        self._set_row_visible(self.audio_ctx, not chat)
+        self.reload_button.setVisible(chat)
+        self.threads.setValue(int(saved.get("n_threads") or max(1, (os.cpu_count() or 2) // 2)))
+        if chat:
+            self.gpu_layers.setRange(0, model.n_layers)
+            self.gpu_layers.setValue(min(int(saved.get("n_gpu_layers") or 0), model.n_layers))
+            self.gpu_layers.setEnabled(self._backend.gpu_offload)
+            self.n_ctx.setMaximum(model.context_length or 1_048_576)
+            self.n_ctx.setValue(int(saved.get("n_ctx") or min(DEFAULT_N_CTX, model.context_length or DEFAULT_N_CTX)))
+        else:
+            self.audio_ctx.setValue(int(saved.get("audio_ctx") or WHISPER_FULL_AUDIO_CTX))
+        self._building_settings = False
+        self._show_fit(model)
+
+    def _set_row_visible(self, field: QWidget, visible: bool) -> None:
+        row, _ = self._form.getWidgetPosition(field)
+        if row < 0:  # the GPU slider sits inside a row layout
+            row = next(r for r in range(self._form.rowCount())
+                       if (item := self._form.itemAt(r, QFormLayout.FieldRole)) and item.layout()
+                       and item.layout().indexOf(field) >= 0)
+        self._form.setRowVisible(row, visible)
+
+    def _on_compute_setting_changed(self) -> None:
+        model = self.selected_model()
+        if self._building_settings or model is None:
+            return
+        if model.kind == "chat":
+            values = {"n_gpu_layers": self.gpu_layers.value(), "n_threads": self.threads.value(),
+                      "n_ctx": self.n_ctx.value()}
+        else:
+            values = {"n_threads": self.threads.value(), "audio_ctx": self.audio_ctx.value()}
+        self.settings.set_model_settings(model.path, values)
+        self._show_fit(model)
+
+    def _show_fit(self, model: registry.InstalledModel) -> None:
+        if model.kind != "chat":
+            self.fit_label.setText("")
+            return
+        layers = self.gpu_layers.value()
+        self.gpu_layers_label.setText(
+            f"{layers} of {model.n_layers}" if self._backend.gpu_offload else "0 (no GPU backend in this build)"
+        )
+        fit = self._fit_for(model)
+        self.fit_label.setText(f"At this context: {fit.verdict} — {fit.explain()}")
+        row = next((r for r in range(self.installed_table.rowCount())
+                    if self.installed_table.item(r, 0).data(Qt.UserRole) == str(model.path)), None)
+        if row is not None and self.installed_table.item(row, 8):
+            self.installed_table.item(row, 8).setText(fit.verdict)
+            self.installed_table.item(row, 8).setToolTip(fit.explain())
+
+    # --- actions --------------------------------------------------------------------------------
+
+    def _on_use_chat_clicked(self) -> None:
+        model = self.selected_model()
+        if model and model.kind == "chat":
+            self.chat_model_chosen.emit(str(model.path))
+            self.show_message(f"Loading {model.title} for chat…")
+
+    def _on_use_speech_clicked(self) -> None:
+        model = self.selected_model()
+        if model and model.kind == "speech":
+            self.settings.set("speech_model", str(model.path))
+            self.speech_model_chosen.emit(str(model.path))
+            self.show_message(f"{model.title} will be used for dictation.")
+
+    def _on_show_folder_clicked(self) -> None:
+        path = self.selected_path()
+        if path:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+
+    def _on_delete_clicked(self) -> None:
+        path = self.selected_path()
+        if path is None:
+            return
+        in_use = [Path(p) for p in self.in_use_paths() if p]
+        if any(registry.same_file(path, used) for used in in_use):
+            self.show_message(f"{path.name} is in use; choose another model before deleting it.", error=True)
+            return
+        model = self.selected_model()
+        linked = model is not None and model.origin == "linked"
+        question = (f"Remove {path.name} from the list? The file itself stays at {path}." if linked
+                    else f"Delete {path.name} ({_size(path.stat().st_size) if path.exists() else 'missing'})?\n"
+                         "This cannot be undone.")
+        answer = QMessageBox.question(self, "Delete model", question, QMessageBox.Yes | QMessageBox.Cancel,
+                                      QMessageBox.Cancel)
+        if answer != QMessageBox.Yes:
+            return
+        try:
+            self.show_message(registry.delete(path, in_use))
+        except (HearthError, OSError) as exc:
+            self.show_message(str(exc), error=True)
+        self.refresh()
+
+    def _on_import_file_clicked(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, "Import models", str(Path.home()),
+                                                "Models (*.gguf *.bin);;All files (*)")
+        self.import_paths([Path(f) for f in files])
+
+    def _on_import_folder_clicked(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Import a faster-whisper model folder", str(Path.home()))
+        if folder:
+            self.import_paths([Path(folder)])
+
+    def import_paths(self, sources: list[Path]) -> None:
+        mode = self.import_mode.currentData()
+        for source in sources:
+            self.show_message(f"Importing {source.name}…")
+            self.jobs.start(lambda report, s=source: import_model(s, mode, progress=report),
+                            self._on_import_finished,
+                            lambda message, s=source: self.show_message(f"Could not import {s.name}: {message}", error=True))
+
+    def _on_import_finished(self, model: registry.InstalledModel) -> None:
+        self.show_message(f"Imported {model.title} ({model.path.name}).")
+        self.refresh()
+
+    # --- drag and drop (also forwarded here by the main window) ---------------------------------
+
+    def accepts_drop(self, mime) -> bool:
+        return any(p.suffix.lower() in (".gguf", ".bin") or p.is_dir() for p in _local_paths(mime))
+
+    def handle_drop(self, mime) -> bool:
+        sources = _local_paths(mime)
+        if not sources:
+            return False
+        self.sections.setCurrentIndex(0)
+        self.import_paths(sources)
+        return True
+
+    def dragEnterEvent(self, event) -> None:
+        if self.accepts_drop(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        if self.handle_drop(event.mimeData()):
+            event.acceptProposedAction()
+
+    # --- catalog and downloads ------------------------------------------------------------------
+
+    def _fill_catalog(self) -> None:
+        n_ctx = self.catalog_ctx.value()
+        entries = catalog.filter_entries(self._entries, kind=self.kind_filter.currentData(),
+                                         language=self.language_filter.currentData(),
+                                         fits_only=self.fits_filter.isChecked(), n_ctx=n_ctx, mem=self._memory)
+        installed_names = {m.path.name for m in self.installed}
+        table = self.catalog_table
+        table.setRowCount(0)
+        for entry in entries:
+            row = table.rowCount()
+            table.insertRow(row)
+            fit = entry.fit(n_ctx, self._memory)
+            needs = (f"~{entry.memory_gb:g} GB RAM, {entry.relative_speed:g}x speed" if entry.kind == "speech"
+                     else _size(fit.needed))
+            languages = "English only" if entry.english_only else "multilingual"
+            cells = [entry.title, "Chat" if entry.kind == "chat" else "Speech", entry.params, entry.quant,
+                     f"~{_size(entry.size)}", needs, languages, fit.verdict]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(fit.explain() if column in (5, 7) else entry.url if column == 0 else text)
+                table.setItem(row, column, item)
+            button = QPushButton("Installed" if entry.filename in installed_names else "Download")
+            button.setEnabled(entry.filename not in installed_names)
+            button.clicked.connect(lambda _=False, e=entry: self._on_catalog_download_clicked(e))
+            table.setCellWidget(row, len(CATALOG_COLUMNS) - 1, button)
+
+    def _on_catalog_download_clicked(self, entry: catalog.CatalogEntry) -> None:
+        self.downloads.start(entry.url, entry.title, sha256=entry.sha256, filename=entry.filename)
+        self.sections.setCurrentIndex(2)
+
+    def _on_url_button_clicked(self) -> None:
+        url = self.url_edit.text().strip()
+        if not url.startswith(("https://", "http://")):
+            self.show_message("Paste a link that starts with https://", error=True)
+            return
+        self.downloads.start(url, url.rsplit("/", 1)[-1] or url)
+        self.url_edit.clear()
+        self.sections.setCurrentIndex(2)
+
+    def _on_downloads_installed(self, path: str) -> None:
+        self.show_message(f"Downloaded and verified {Path(path).name}.")
+        self.refresh()
+
+    # --- messages and shutdown ------------------------------------------------------------------
+
+    def show_message(self, text: str, error: bool = False) -> None:
+        self.banner.setText(text)
+        self.banner.setStyleSheet("color: #b00020;" if error else "")
+        self.banner.show()
+        self.message_shown.emit(text)
+
+    def shutdown(self, timeout_ms: int = 10_000) -> bool:
+        self.downloads.shutdown()
+        return self.jobs.wait(timeout_ms)
