@@ -148,3 +148,27 @@ def test_choosing_a_chat_model_reloads_the_engine_without_freezing(qtbot, open_w
     assert loaded.args[0]["path"] == str(gemma_model_path)
     gaps = [b - a for a, b in zip(ticks, ticks[1:])]
     assert len(ticks) > 3 and max(gaps) < 0.25, f"the window froze for {max(gaps):.2f} s during the load"
+
+
+def test_half_download_from_an_earlier_session_resumes_on_click(qtbot, empty_models_dir, tmp_path, make_manager):
+    from backend.models import registry
+    from backend.models.downloads import DownloadState
+
+    model = write_synthetic_gguf(tmp_path / "big.gguf", layers=4, embd=256, ff=512, name="Resumed model")
+    size = model.stat().st_size
+    server = ModelServer().start()
+    try:
+        server.files["big.gguf"] = Served(model.read_bytes(), cut_after=size // 3)
+        assert registry.model_download(server.url("big.gguf")).run() == DownloadState.FAILED  # "the app closed"
+
+        requests_before = len(server.log)
+        manager = make_manager()
+        [row] = manager.downloads.rows
+        assert row.pause_button.text() == "Resume" and "earlier session" in row.status.text()
+        assert len(server.log) == requests_before, "no request may be made before the user asks"
+        with qtbot.waitSignal(manager.models_changed, timeout=20_000):
+            row.pause_button.click()
+        assert "Resumed model" in _titles(manager)
+        assert server.gets()[-1].range == f"bytes={size // 3}-"
+    finally:
+        server.stop()
