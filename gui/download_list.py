@@ -6,7 +6,6 @@ Each transfer runs on the job pool; the GUI thread only paints what the backend 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Optional
 
 from PySide6.QtCore import Signal
