@@ -78,7 +78,6 @@ class RemoteFile:
     size: Optional[int]
     sha256: Optional[str]
     filename: str
-    accepts_ranges: bool
 
 
 def safe_filename(name: str) -> str:
@@ -166,7 +165,6 @@ def probe(url: str) -> RemoteFile:
         size=int(size) if size and size.isdigit() else None,
         sha256=_sha256_from_headers(merged),
         filename=_filename_from_headers(merged, url),
-        accepts_ranges=headers.get("Accept-Ranges", "").lower() == "bytes",
     )
 
 
@@ -345,9 +343,11 @@ class Download:
 
     def _finish(self, actual_sha: str, expected_sha: Optional[str]) -> None:
         part = self.part_path
-        if self.total is not None and part.stat().st_size != self.total:
+        size = part.stat().st_size
+        if self.total is not None and size != self.total:
             self._discard_part()
-            raise DownloadError(f"{self.target.name}: got {part.stat().st_size} bytes, expected {self.total}")
+            raise DownloadError(f"{self.target.name}: got {size:,} bytes, the server announced {self.total:,}; "
+                                "the download was deleted, try again")
         if expected_sha and actual_sha != expected_sha:
             self._discard_part()
             raise DownloadError(
