@@ -172,3 +172,15 @@ def test_half_download_from_an_earlier_session_resumes_on_click(qtbot, empty_mod
         assert server.gets()[-1].range == f"bytes={size // 3}-"
     finally:
         server.stop()
+
+
+def test_drop_onto_the_window_imports_and_shows_models(qtbot, empty_models_dir, tmp_path, open_window):
+    window = open_window(wait_for_model=False)
+    manager = window.model_manager
+    qtbot.waitUntil(lambda: not manager.jobs.busy(), timeout=10_000)
+    source = write_synthetic_gguf(tmp_path / "window-drop.gguf", name="Window drop")
+    with qtbot.waitSignal(manager.models_changed, timeout=10_000):
+        _drop(window, [source])
+    assert window.tabs.currentWidget() is manager
+    assert "Window drop" in _titles(manager)
+    qtbot.waitUntil(lambda: bool(window.chat_pane.model_info), timeout=60_000)  # let the startup load finish
