@@ -1,0 +1,50 @@
+"""Markdown → HTML for a chat message, with highlighted code blocks and a Copy link on each."""
+from __future__ import annotations
+
+import html
+import re
+
+import markdown
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import TextLexer, get_lexer_by_name
+from pygments.util import ClassNotFound
+
+_FENCE = re.compile(r"^```[ \t]*([\w+#.-]*)[^\n]*\n(.*?)(?:^```[ \t]*$|\Z)", re.S | re.M)
+_FORMATTER = HtmlFormatter(noclasses=True, nowrap=True, style="friendly")
+_CODE_BLOCK = (
+    '<table width="100%" cellspacing="0" cellpadding="6" style="background:#f6f8fa; margin:4px 0;">'
+    '<tr><td style="font-size:small; color:#57606a;">{lang}</td>'
+    '<td align="right"><a href="copy:{index}" style="font-size:small;">Copy</a></td></tr>'
+    '<tr><td colspan="2"><pre style="margin:0; font-family:monospace;">{code}</pre></td></tr></table>'
+)
+
+
+def _highlight(code: str, lang: str) -> str:
+    try:
+        lexer = get_lexer_by_name(lang) if lang else TextLexer()
+    except ClassNotFound:
+        lexer = TextLexer()
+    return highlight(code, lexer, _FORMATTER)
+
+
+def render_markdown(text: str) -> tuple[str, list[str]]:
+    """Return (html, code blocks). An unclosed fence (mid-stream) renders as code so far."""
+    blocks: list[str] = []
+    placeholders: dict[str, str] = {}
+
+    def replace(match: re.Match) -> str:
+        lang, code = match.group(1), match.group(2)
+        index = len(blocks)
+        blocks.append(code.rstrip("\n"))
+        key = f"HEARTHCODEBLOCK{index}X"
+        placeholders[key] = _CODE_BLOCK.format(
+            lang=html.escape(lang or "code"), index=index, code=_highlight(code.rstrip("\n"), lang)
+        )
+        return f"\n\n{key}\n\n"
+
+    body = _FENCE.sub(replace, text)
+    rendered = markdown.markdown(html.escape(body, quote=False), extensions=["tables", "sane_lists", "nl2br"])
+    for key, block in placeholders.items():
+        rendered = rendered.replace(f"<p>{key}</p>", block).replace(key, block)
+    return rendered, blocks
