@@ -23,7 +23,7 @@ system_packages() {
         libfontconfig1 libdbus-1-3 libglib2.0-0 libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0
         libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0
         libxcb-xinerama0 libxcb-xkb1 fonts-dejavu-core)
-      [ "$mode" = test ] && pkgs+=(xvfb x11-utils pulseaudio pulseaudio-utils libasound2-plugins espeak-ng)
+      [ "$mode" = test ] && pkgs+=(xvfb x11-utils xdotool imagemagick pulseaudio pulseaudio-utils libasound2-plugins espeak-ng)
       local missing=()
       for p in "${pkgs[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")

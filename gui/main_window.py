@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QTabWidget
 
 from backend.conversations import ConversationStore
@@ -27,6 +28,11 @@ class MainWindow(QMainWindow):
         self.model_manager.chat_model_chosen.connect(self._on_model_manager_chat_model_chosen)
         self.setAcceptDrops(True)  # model files dropped anywhere on the window are imported
         self.setCentralWidget(self.tabs)
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction("&New conversation", QKeySequence.New, self.chat_pane.new_conversation)
+        file_menu.addSeparator()
+        file_menu.addAction("&Quit", QKeySequence.Quit, self.close)
+        self.chat_pane.input.setFocus()
 
         self.model_label = QLabel("No chat model loaded")
         self.model_label.setObjectName("status_model")

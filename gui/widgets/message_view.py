@@ -22,12 +22,17 @@ class _AutoHeightBrowser(QTextBrowser):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.setFrameShape(QFrame.NoFrame)
+        self.setStyleSheet("QTextBrowser { background: transparent; }")
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
         self.document().documentLayout().documentSizeChanged.connect(lambda _: self.updateGeometry())
 
     def sizeHint(self) -> QSize:
         self.document().setTextWidth(max(self.viewport().width(), 100))
-        return QSize(super().sizeHint().width(), int(self.document().size().height()) + 6)
+        return QSize(super().sizeHint().width(), int(self.document().size().height()) + 2)
+
+    def minimumSizeHint(self) -> QSize:
+        # QAbstractScrollArea's own minimum is several lines tall, which pads one-line messages.
+        return QSize(100, 10)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
