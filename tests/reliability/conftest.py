@@ -1,0 +1,59 @@
+"""Fixtures for the fault suite: a real window on a chosen model, hostile model files, a tiny tmpfs."""
+from __future__ import annotations
+
+import subprocess
+import uuid
+from pathlib import Path
+
+import pytest
+
+from backend.conversations import ConversationStore
+from backend.settings import Settings
+
+
+@pytest.fixture
+def open_chat(qtbot, data_dir, chat_model_path):
+    """Open the real MainWindow on the data dir with a chosen model; close every window at the end."""
+    from gui.main_window import MainWindow
+
+    windows = []
+
+    def open_(model: Path | None = None, sampling: dict | None = None, *, wait: str = "loaded", model_settings: dict | None = None):
+        store = ConversationStore(data_dir / "conversations.sqlite3")
+        settings = Settings(data_dir / "settings.json")
+        model = Path(model or chat_model_path)
+        settings.set("chat_model", str(model))
+        if model_settings:
+            settings.set_model_settings(model, model_settings)
+        settings.set("default_sampling", {"temperature": 0.0, "seed": 1, "max_tokens": 32, **(sampling or {})})
+        window = MainWindow(store, settings)
+        qtbot.addWidget(window)
+        window.show()
+        windows.append(window)
+        pane = window.chat_pane
+        if wait == "loaded":
+            qtbot.waitUntil(lambda: bool(pane.model_info), timeout=60_000)
+        elif wait == "failed":
+            qtbot.waitUntil(lambda: pane.banner.property("kind") == "error", timeout=60_000)
+        return window
+
+    yield open_
+    for window in windows:
+        window.close()
+        window.store.close()
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 2 MiB tmpfs: a disk that really fills up. Needs mount rights (root in CI's container)."""
+    mount_point = tmp_path / f"small-disk-{uuid.uuid4().hex[:6]}"
+    mount_point.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount_point)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    yield mount_point
+    subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+def remount_read_only(mount_point: Path) -> None:
+    subprocess.run(["mount", "-o", "remount,ro", str(mount_point)], check=True)
