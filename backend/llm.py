@@ -330,22 +330,25 @@ class LlmEngine:
         return self._llm
 
     def _prefill(self, tokens: list[int], cancel: threading.Event) -> int:
-        """Evaluate all but the last prompt token in cancellable batches, reusing the KV cache.
+        """Evaluate the prompt in cancellable batches, reusing the KV cache; return the cached count.
 
-        Returns how many tokens were already cached. The last token is left for generate(), which
-        must evaluate one token anyway to get fresh logits for the first sample.
+        Afterwards generate() finds the whole prompt evaluated and samples at once, so Stop works
+        during a long prompt and the prompt costs exactly one pass, as in a bare llama.cpp loop.
         """
         llm = self._llm
         cached = 0
-        for a, b in zip(llm.input_ids[: llm.n_tokens], tokens[:-1]):
+        for a, b in zip(llm.input_ids[: llm.n_tokens], tokens):
             if a != b:
                 break
             cached += 1
+        if cached == len(tokens) == llm.n_tokens and not llm._requires_eval:
+            return cached  # exactly this prompt was the last thing evaluated: its logits are current
+        cached = min(cached, len(tokens) - 1)  # the last token must be evaluated for fresh logits
         if cached < llm.n_tokens:
             if not llm._ctx.kv_cache_seq_rm(-1, cached, -1):
                 cached = 0
             llm.n_tokens = cached
-        todo = tokens[cached:-1]
+        todo = tokens[cached:]
         for i in range(0, len(todo), llm.n_batch):
             if cancel.is_set():
                 break

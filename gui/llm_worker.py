@@ -85,7 +85,7 @@ class LlmWorker(QObject):
             if generation.notice:
                 self.notice.emit(request_id, generation.notice)
             pending: list[str] = []
-            last_flush = last_stats = time.perf_counter()
+            last_flush, last_stats = 0.0, time.perf_counter()  # the first token goes out at once
             for piece in generation:
                 pending.append(piece)
                 now = time.perf_counter()

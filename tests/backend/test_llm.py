@@ -179,3 +179,14 @@ def test_stop_string_filter_never_leaks_a_marker():
             break
     assert "".join(out) == "Hello world"
     assert hit
+
+
+def test_regenerating_the_same_prompt_reuses_the_cache_and_gives_the_same_greedy_reply(engine):
+    # The KV cache then holds prompt + old reply: it must be cut back to the prompt, not reused blindly.
+    messages = [{"role": "user", "content": "Give me three words that rhyme with cat."}]
+    first = engine.stream_chat(messages, SamplingParams(max_tokens=20, **GREEDY))
+    text1 = "".join(first)
+    second = engine.stream_chat(messages, SamplingParams(max_tokens=20, **GREEDY))
+    text2 = "".join(second)
+    assert text1 == text2
+    assert second.stats.cached_tokens == second.stats.prompt_tokens - 1
