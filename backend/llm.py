@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+import jinja2
+
 from backend.chat_template import RenderedPrompt, render_chat
 from backend.errors import HearthError, ModelLoadError
 from backend.generation_stats import GenerationStats, StopReason
@@ -262,6 +264,11 @@ class LlmEngine:
                 n_gpu_layers=n_gpu_layers,
                 verbose=False,
             )
+        except jinja2.TemplateError as exc:  # llama-cpp-python compiles the file's template on load
+            raise ModelLoadError(
+                f"{path.name} has a broken chat template ({exc}), so it cannot be used for chat. "
+                "Download a fixed version of the model."
+            ) from exc
         except (ValueError, RuntimeError, OSError) as exc:
             raise ModelLoadError(
                 f"llama.cpp could not load {path.name} (architecture '{info.architecture}', "
