@@ -157,3 +157,15 @@ def test_reply_is_saved_while_it_streams(qtbot, open_window, data_dir):
         other.close()
         pane.stop()
         qtbot.waitUntil(lambda: not pane.generating, timeout=30_000)
+
+
+def test_window_size_is_remembered(qtbot, open_window):
+    window = open_window(wait_for_model=False)
+    window.resize(1010, 640)
+    qtbot.waitUntil(lambda: window.width() == 1010)
+    qtbot.waitUntil(lambda: bool(window.chat_pane.model_info), timeout=60_000)
+    window.close()
+    window.store.close()
+    again = open_window(wait_for_model=False)
+    assert (again.width(), again.height()) == (1010, 640)
+    qtbot.waitUntil(lambda: bool(again.chat_pane.model_info), timeout=60_000)
