@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
 
 from backend.conversations import ConversationStore
 from backend.llm import SamplingParams
+from backend.models import bundled
 from backend.settings import Settings
 from gui.chat_input import ChatInput
 from gui.conversation_list import ConversationList
@@ -124,6 +125,8 @@ class ChatPane(QWidget):
         """Load a GGUF (empty: the bundled default) in the worker, with the model's saved settings."""
         if self.generating:
             self.stop()
+        if not path and bundled.is_ready(bundled.DEFAULT_CHAT):
+            path = str(bundled.BUNDLED[bundled.DEFAULT_CHAT].path)  # so its saved compute settings apply
         options = self.settings.model_settings(path) if path else {}
         self.model_info = {}
         self._update_buttons()
