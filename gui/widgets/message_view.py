@@ -7,6 +7,8 @@ from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QTextBro
 
 from gui.widgets.markdown_render import render_markdown
 
+LONG_MESSAGE_CHARS = 20_000
+
 _STYLE = {
     "user": "background:#e8f0fe; border-radius:8px;",
     "assistant": "background:#ffffff; border:1px solid #e1e4e8; border-radius:8px;",
@@ -97,6 +99,13 @@ class MessageBubble(QFrame):
 
     def set_text(self, text: str) -> None:
         self._text = text
+        if len(text) > LONG_MESSAGE_CHARS:
+            # Markdown and rich-text layout grow faster than the text: a pasted megabyte would freeze
+            # the window for seconds. Show the start as plain text; the whole message is still saved.
+            self.code_blocks = []
+            hidden = len(text) - LONG_MESSAGE_CHARS
+            self.body.setPlainText(f"{text[:LONG_MESSAGE_CHARS]}\n\n… {hidden:,} more characters not shown (the whole message is saved).")
+            return
         html, self.code_blocks = render_markdown(text)
         self.body.setHtml(html)
 
