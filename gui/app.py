@@ -10,12 +10,21 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from backend import paths
 from backend.conversations import ConversationStore, StorageError
 from backend.settings import Settings
+from gui.single_instance import SingleInstance
 
 
 def run_app(argv: list[str]) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     app.setApplicationName("Hearth")
     app.setOrganizationName("Hearth")
+    instance = SingleInstance(paths.data_dir())
+    if not instance.acquire():
+        if instance.ask_running_to_raise():
+            print("Hearth is already running: its window was brought to the front.", file=sys.stderr)
+            return 0
+        QMessageBox.warning(None, "Hearth", f"Hearth is already running on {paths.data_dir()}, "
+                            "but it does not answer. Close it (or end it) and start Hearth again.")
+        return 1
     try:
         store = ConversationStore(paths.database_path())
     except StorageError as exc:
@@ -24,9 +33,17 @@ def run_app(argv: list[str]) -> int:
     from gui.main_window import MainWindow
 
     window = MainWindow(store, Settings())
+    instance.raise_requested.connect(lambda: _bring_to_front(window))
     window.show()
     if os.environ.get("HEARTH_STARTUP_PROBE"):  # the benchmark's start-up clock stops here
         QTimer.singleShot(0, lambda: print("hearth-ready", flush=True))
     code = app.exec()
     store.close()
+    instance.release()
     return code
+
+
+def _bring_to_front(window) -> None:
+    window.showNormal()
+    window.raise_()
+    window.activateWindow()

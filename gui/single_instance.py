@@ -1,0 +1,68 @@
+"""One Hearth per data folder: a second start raises the running window instead of opening the
+same database twice (two writers would each think their view of the conversations is the truth)."""
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QLockFile, QObject, Signal
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+log = logging.getLogger(__name__)
+
+RAISE = b"raise\n"
+
+
+def _server_name(data_dir: Path) -> str:
+    # A per-folder name, so a portable copy with its own data folder is a separate instance.
+    return "hearth-" + hashlib.sha1(str(data_dir.resolve()).encode()).hexdigest()[:16]
+
+
+class SingleInstance(QObject):
+    """Hold the data folder's lock; `raise_requested` fires when a later start asks for the window."""
+
+    raise_requested = Signal()
+
+    def __init__(self, data_dir: Path):
+        super().__init__()
+        self._name = _server_name(data_dir)
+        self._lock = QLockFile(str(data_dir / "hearth.lock"))
+        self._server: QLocalServer | None = None
+
+    def acquire(self) -> bool:
+        """True if this process is the only Hearth on the folder (a dead holder's lock is taken over)."""
+        if not self._lock.tryLock(200):
+            return False
+        QLocalServer.removeServer(self._name)  # a socket left by a crashed instance
+        self._server = QLocalServer(self)
+        if not self._server.listen(self._name):
+            log.warning("cannot listen for other starts (%s): they will be refused without raising this window", self._server.errorString())
+        self._server.newConnection.connect(self._on_server_new_connection)
+        return True
+
+    def ask_running_to_raise(self, timeout_ms: int = 2000) -> bool:
+        socket = QLocalSocket()
+        socket.connectToServer(self._name)
+        if not socket.waitForConnected(timeout_ms):
+            return False
+        socket.write(RAISE)
+        sent = socket.waitForBytesWritten(timeout_ms)
+        socket.disconnectFromServer()
+        return sent
+
+    def _on_server_new_connection(self) -> None:
+        while self._server.hasPendingConnections():
+            connection = self._server.nextPendingConnection()
+            connection.readyRead.connect(lambda c=connection: self._on_connection_ready_read(c))
+            connection.disconnected.connect(connection.deleteLater)
+
+    def _on_connection_ready_read(self, connection: QLocalSocket) -> None:
+        if bytes(connection.readAll()).startswith(RAISE.strip()):
+            log.info("another start asked for this window")
+            self.raise_requested.emit()
+
+    def release(self) -> None:
+        if self._server is not None:
+            self._server.close()
+        self._lock.unlock()
