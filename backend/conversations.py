@@ -5,12 +5,14 @@ most the last flush. Only the thread that opened a ConversationStore uses it.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from backend.errors import HearthError
 
@@ -70,17 +72,30 @@ class ConversationStore:
         self._db = self._open()
 
     def _open(self) -> sqlite3.Connection:
+        # Only a damaged file is set aside: a folder that cannot be written (read-only, full) holds a
+        # good database that must be left exactly as it is.
         try:
             db = self._connect()
+        except sqlite3.OperationalError as exc:
+            raise StorageError(self._cannot_open(exc)) from exc
+        except sqlite3.DatabaseError as exc:  # "file is not a database"
+            return self._recover(exc)
+        try:
             ok = db.execute("PRAGMA quick_check").fetchone()[0]
             if ok != "ok":
                 raise sqlite3.DatabaseError(ok)
             db.executescript(_SCHEMA)
             return db
+        except sqlite3.OperationalError as exc:
+            db.close()
+            raise StorageError(self._cannot_open(exc)) from exc
         except sqlite3.DatabaseError as exc:
-            if not self.path.exists() or isinstance(exc, sqlite3.OperationalError) and "readonly" in str(exc):
-                raise StorageError(f"cannot open the conversation database {self.path}: {exc}") from exc
+            db.close()
             return self._recover(exc)
+
+    def _cannot_open(self, exc: Exception) -> str:
+        return (f"cannot open the conversation database {self.path}: {exc}. Nothing in it was changed. "
+                f"Check that {self.path.parent} is writable and its disk is not full.")
 
     def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -95,18 +110,33 @@ class ConversationStore:
     def _recover(self, exc: Exception) -> sqlite3.Connection:
         """A damaged file is kept aside (never deleted) and a fresh database opened in its place."""
         backup = self.path.with_name(f"{self.path.stem}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}{self.path.suffix}")
-        shutil.move(self.path, backup)
-        for suffix in ("-wal", "-shm"):
-            side = Path(str(self.path) + suffix)
-            if side.exists():
-                shutil.move(side, Path(str(backup) + suffix))
+        try:
+            shutil.move(self.path, backup)
+            for suffix in ("-wal", "-shm"):
+                side = Path(str(self.path) + suffix)
+                if side.exists():
+                    shutil.move(side, Path(str(backup) + suffix))
+            db = self._connect()
+            db.executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as move_exc:
+            raise StorageError(
+                f"the conversation database {self.path} is damaged ({exc}) and could not be set aside: {move_exc}"
+            ) from move_exc
         self.recovered_from = backup
-        db = self._connect()
-        db.executescript(_SCHEMA)
         return db
 
     def close(self) -> None:
         self._db.close()
+
+    @contextlib.contextmanager
+    def _saving(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise StorageError(
+                f"could not save to {self.path.name}: {exc}. Free some disk space or make "
+                f"{self.path.parent} writable; what was saved before is safe."
+            ) from exc
 
     def integrity_ok(self) -> bool:
         return self._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -114,11 +144,12 @@ class ConversationStore:
     # --- conversations -------------------------------------------------------------------------
 
     def create_conversation(self, title: str = "New chat", system_prompt: str = "", settings: dict | None = None) -> Conversation:
-        now = time.time()
-        cur = self._db.execute(
-            "INSERT INTO conversations (title, system_prompt, settings, created, updated) VALUES (?, ?, ?, ?, ?)",
-            (title, system_prompt, json.dumps(settings or {}), now, now),
-        )
+        with self._saving():
+            now = time.time()
+            cur = self._db.execute(
+                "INSERT INTO conversations (title, system_prompt, settings, created, updated) VALUES (?, ?, ?, ?, ?)",
+                (title, system_prompt, json.dumps(settings or {}), now, now),
+            )
         return Conversation(cur.lastrowid, title, system_prompt, dict(settings or {}), now)
 
     def list_conversations(self, search: str = "") -> list[Conversation]:
@@ -142,16 +173,19 @@ class ConversationStore:
         return Conversation(row["id"], row["title"], row["system_prompt"], json.loads(row["settings"]), row["updated"])
 
     def rename_conversation(self, conversation_id: int, title: str) -> None:
-        self._db.execute("UPDATE conversations SET title = ? WHERE id = ?", (title, conversation_id))
+        with self._saving():
+            self._db.execute("UPDATE conversations SET title = ? WHERE id = ?", (title, conversation_id))
 
     def update_conversation_settings(self, conversation_id: int, system_prompt: str, settings: dict) -> None:
-        self._db.execute(
-            "UPDATE conversations SET system_prompt = ?, settings = ? WHERE id = ?",
-            (system_prompt, json.dumps(settings), conversation_id),
-        )
+        with self._saving():
+            self._db.execute(
+                "UPDATE conversations SET system_prompt = ?, settings = ? WHERE id = ?",
+                (system_prompt, json.dumps(settings), conversation_id),
+            )
 
     def delete_conversation(self, conversation_id: int) -> None:
-        self._db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
+        with self._saving():
+            self._db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
 
     def _touch(self, conversation_id: int) -> None:
         self._db.execute("UPDATE conversations SET updated = ? WHERE id = ?", (time.time(), conversation_id))
@@ -159,25 +193,29 @@ class ConversationStore:
     # --- messages ------------------------------------------------------------------------------
 
     def add_message(self, conversation_id: int, role: str, content: str, *, complete: bool = True, model: str | None = None) -> Message:
-        with self._db:
-            cur = self._db.execute(
-                "INSERT INTO messages (conversation_id, role, content, complete, model, created) VALUES (?, ?, ?, ?, ?, ?)",
-                (conversation_id, role, content, int(complete), model, time.time()),
-            )
-            self._touch(conversation_id)
+        with self._saving():
+            with self._db:
+                cur = self._db.execute(
+                    "INSERT INTO messages (conversation_id, role, content, complete, model, created) VALUES (?, ?, ?, ?, ?, ?)",
+                    (conversation_id, role, content, int(complete), model, time.time()),
+                )
+                self._touch(conversation_id)
         return Message(cur.lastrowid, conversation_id, role, content, None, model, complete)
 
     def update_message_content(self, message_id: int, content: str) -> None:
-        self._db.execute("UPDATE messages SET content = ? WHERE id = ?", (content, message_id))
+        with self._saving():
+            self._db.execute("UPDATE messages SET content = ? WHERE id = ?", (content, message_id))
 
     def finish_message(self, message_id: int, content: str, stats: dict | None) -> None:
-        self._db.execute(
-            "UPDATE messages SET content = ?, stats = ?, complete = 1 WHERE id = ?",
-            (content, json.dumps(stats) if stats is not None else None, message_id),
-        )
+        with self._saving():
+            self._db.execute(
+                "UPDATE messages SET content = ?, stats = ?, complete = 1 WHERE id = ?",
+                (content, json.dumps(stats) if stats is not None else None, message_id),
+            )
 
     def delete_message(self, message_id: int) -> None:
-        self._db.execute("DELETE FROM messages WHERE id = ?", (message_id,))
+        with self._saving():
+            self._db.execute("DELETE FROM messages WHERE id = ?", (message_id,))
 
     def messages(self, conversation_id: int) -> list[Message]:
         rows = self._db.execute("SELECT * FROM messages WHERE conversation_id = ? ORDER BY id", (conversation_id,))
