@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget,
 )
 
-from backend.conversations import ConversationStore
+from backend.conversations import ConversationStore, StorageError
 from backend.llm import SamplingParams
 from backend.models import bundled
 from backend.settings import Settings
@@ -210,7 +210,7 @@ class ChatPane(QWidget):
         values = {k: getattr(params, k) for k in SamplingParams.__dataclass_fields__}
         self.settings.set("default_sampling", values)
         if self._conversation_id >= 0:
-            self.store.update_conversation_settings(self._conversation_id, self.conv_settings.system_text(), values)
+            self._save(self.store.update_conversation_settings, self._conversation_id, self.conv_settings.system_text(), values)
 
     # --- sending ---------------------------------------------------------------------------
 
@@ -225,16 +225,20 @@ class ChatPane(QWidget):
         text = self.input.toPlainText().strip()
         if not text or self.generating or not self.model_info:
             return
-        if self._conversation_id < 0:
-            self.new_conversation()
-        cid = self._conversation_id
-        if self._editing_last:
-            self._drop_last_exchange()
-            self._editing_last = False
-        if not self.store.messages(cid):
-            self.store.rename_conversation(cid, _title_from(text))
-            self.conversations.refresh()
-        self.store.add_message(cid, "user", text)
+        try:
+            if self._conversation_id < 0:
+                self.new_conversation()
+            cid = self._conversation_id
+            if self._editing_last:
+                self._drop_last_exchange()
+                self._editing_last = False
+            if not self.store.messages(cid):
+                self.store.rename_conversation(cid, _title_from(text))
+                self.conversations.refresh()
+            self.store.add_message(cid, "user", text)
+        except StorageError as exc:
+            self._show_banner(f"Your message was not sent, it is still in the box: {exc}", "error")
+            return
         self.view.add("user", text)
         self.input.clear()
         self._start_reply()
@@ -245,7 +249,12 @@ class ChatPane(QWidget):
         system = self.conv_settings.system_text().strip()
         if system:
             history.insert(0, {"role": "system", "content": system})
-        message = self.store.add_message(cid, "assistant", "", complete=False, model=self.model_info.get("name"))
+        try:
+            message = self.store.add_message(cid, "assistant", "", complete=False, model=self.model_info.get("name"))
+        except StorageError as exc:
+            self._show_banner(f"No reply was started: {exc}", "error")
+            self._update_buttons()
+            return
         self._request_id += 1
         self._active = {
             "request_id": self._request_id, "conversation_id": cid, "message_id": message.id,
@@ -270,7 +279,8 @@ class ChatPane(QWidget):
         if not messages:
             return
         if messages[-1].role == "assistant":
-            self.store.delete_message(messages[-1].id)
+            if not self._save(self.store.delete_message, messages[-1].id):
+                return
             self.view.remove_last()
         self._start_reply()
 
@@ -310,8 +320,9 @@ class ChatPane(QWidget):
             active["bubble"].set_text(active["text"])
         now = time.monotonic()
         if now - active["saved_at"] >= SAVE_EVERY_S:
-            self.store.update_message_content(active["message_id"], active["text"])
             active["saved_at"] = now
+            if not active.get("save_failed"):  # say it once; the reply keeps streaming on screen
+                active["save_failed"] = not self._save(self.store.update_message_content, active["message_id"], active["text"])
 
     @Slot(int, dict)
     def _on_worker_stats_updated(self, request_id: int, stats: dict) -> None:
@@ -328,7 +339,7 @@ class ChatPane(QWidget):
         if not self._is_active(request_id):
             return
         active, self._active = self._active, None
-        self.store.finish_message(active["message_id"], active["text"], stats)
+        self._save(self.store.finish_message, active["message_id"], active["text"], stats)
         if active["conversation_id"] == self._conversation_id:
             self.stats_bar.show_stats(stats)
             if active.get("bubble"):
@@ -342,9 +353,9 @@ class ChatPane(QWidget):
             return
         active, self._active = self._active, None
         if active["text"]:
-            self.store.finish_message(active["message_id"], active["text"], {"stop_reason": "error"})
+            self._save(self.store.finish_message, active["message_id"], active["text"], {"stop_reason": "error"})
         else:
-            self.store.delete_message(active["message_id"])
+            self._save(self.store.delete_message, active["message_id"])
             if active["conversation_id"] == self._conversation_id:
                 self.view.remove_last()
         self._show_banner(message[:1].upper() + message[1:], "error")
@@ -361,6 +372,16 @@ class ChatPane(QWidget):
         self.stop_button.setEnabled(busy)
         self.regenerate_button.setEnabled(ready and not busy and has_messages)
         self.edit_button.setEnabled(not busy and has_messages)
+
+    def _save(self, write, *args) -> bool:
+        """Run one store write; a full or read-only disk is said in the banner instead of raised."""
+        try:
+            write(*args)
+            return True
+        except StorageError as exc:
+            message = str(exc)
+            self._show_banner(message[:1].upper() + message[1:], "error")
+            return False
 
     def _show_banner(self, text: str, kind: str) -> None:
         color = {"error": "#ffebe9; color:#82071e", "info": "#fff8c5; color:#4d2d00"}[kind]
@@ -380,12 +401,12 @@ class ChatPane(QWidget):
     def shutdown(self) -> None:
         """Stop any reply, keep what was written, and end the worker thread."""
         if self._active:
-            self.store.update_message_content(self._active["message_id"], self._active["text"])
+            self._save(self.store.update_message_content, self._active["message_id"], self._active["text"])
         if stop_worker_thread(self.thread, self.worker.cancel):
             self.worker.engine.unload()  # the thread has ended: nothing else can touch the engine now
         if self._active:
             active, self._active = self._active, None
-            self.store.finish_message(active["message_id"], active["text"], {"stop_reason": "stopped"})
+            self._save(self.store.finish_message, active["message_id"], active["text"], {"stop_reason": "stopped"})
 
 
 def _title_from(text: str) -> str:
