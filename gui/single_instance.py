@@ -33,7 +33,8 @@ class SingleInstance(QObject):
     def acquire(self) -> bool:
         """True if this process is the only Hearth on the folder (a dead holder's lock is taken over)."""
         if not self._lock.tryLock(200):
-            return False
+            # A folder nobody can write cannot be corrupted by a second instance; the store says why it is unusable.
+            return self._lock.error() == QLockFile.LockError.PermissionError
         QLocalServer.removeServer(self._name)  # a socket left by a crashed instance
         self._server = QLocalServer(self)
         if not self._server.listen(self._name):
