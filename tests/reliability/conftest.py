@@ -53,7 +53,3 @@ def small_disk(tmp_path):
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
     yield mount_point
     subprocess.run(["umount", "-l", str(mount_point)], check=False)
-
-
-def remount_read_only(mount_point: Path) -> None:
-    subprocess.run(["mount", "-o", "remount,ro", str(mount_point)], check=True)
