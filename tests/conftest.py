@@ -51,9 +51,35 @@ def no_network(monkeypatch):
             raise NetworkAccessBlocked(f"test tried to reach the network: {address!r}")
         return real_connect_ex(self, address)
 
+    real_sendto = socket.socket.sendto
+    real_getaddrinfo = socket.getaddrinfo
+
+    def guarded_sendto(self, data, *args):
+        # UDP needs no connect(): sendto(data, [flags,] address) reaches the network by itself.
+        if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(args[-1]):
+            raise NetworkAccessBlocked(f"test tried to send to the network: {args[-1]!r}")
+        return real_sendto(self, data, *args)
+
+    def guarded_getaddrinfo(host, *args, **kwargs):
+        # A DNS query for a real name is itself traffic; loopback names and literal IPs are answered locally.
+        name = host.decode() if isinstance(host, bytes) else host
+        if name not in (None, "", "localhost") and not _is_ip_literal(name):
+            raise NetworkAccessBlocked(f"test tried to resolve a host name: {name!r}")
+        return real_getaddrinfo(host, *args, **kwargs)
+
     monkeypatch.setattr(socket.socket, "connect", guarded)
     monkeypatch.setattr(socket.socket, "connect_ex", guarded_ex)
+    monkeypatch.setattr(socket.socket, "sendto", guarded_sendto)
+    monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
     yield
+
+
+def _is_ip_literal(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+        return True
+    except ValueError:
+        return False
 
 
 # --- isolated app dirs ------------------------------------------------------------------------
