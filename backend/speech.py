@@ -79,12 +79,16 @@ class WhisperEngine:
         audio_ctx: int = 0,
         prompt: str = "",
         word_times: bool = False,
+        fallback: bool = True,
+        max_tokens: int = 0,
         cancel: Optional[threading.Event] = None,
         on_segment: Optional[Callable[[Segment], None]] = None,
     ) -> list[Segment]:
         """Segments of `audio` (mono float32 at 16 kHz), times in seconds from its start.
 
         If `cancel` gets set, whisper.cpp stops at its next check and the segments so far are returned.
+        `fallback` re-decodes doubtful windows at rising temperatures (better text, unbounded time);
+        live use turns it off and caps `max_tokens` per segment, which also stops repetition loops.
         """
         audio = np.ascontiguousarray(audio, dtype=np.float32)
         if not self.multilingual:
@@ -95,6 +99,8 @@ class WhisperEngine:
             audio_ctx=audio_ctx,
             initial_prompt=prompt,
             token_timestamps=word_times,
+            temperature_inc=0.2 if fallback else 0.0,
+            max_tokens=max_tokens,
             no_context=True,
             n_threads=self.n_threads,
         )

@@ -1,0 +1,222 @@
+"""The live dictation policy: real Whisper on the real clips through the microphone's code path,
+with a simulated clock so that the result does not depend on how busy the machine is."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from backend.audio import AudioDeviceError, decode_file
+from backend.dictation import DictationConfig, DictationSession, LocalAgreement, run_dictation
+from backend.speech import SAMPLE_RATE, Segment, WhisperEngine, Word
+from backend.wer import normalize_words, word_errors
+
+BLOCK_SECONDS = 0.1  # what the microphone worker typically gets per read
+PAUSE_AFTER_CLIP = 1.5  # the speaker stops talking; the text must be committed within this
+
+
+class ClipPlayer:
+    """An AudioSource that plays a clip in real-time-sized blocks; its clock is the audio time."""
+
+    def __init__(self, audio: np.ndarray, block_seconds: float = BLOCK_SECONDS, fail_at: float | None = None):
+        self.audio, self.block = audio, int(block_seconds * SAMPLE_RATE)
+        self.pos = 0
+        self.dropped_seconds = 0.0
+        self.fail_at = fail_at
+
+    def read(self, timeout: float = 0.2):
+        if self.fail_at is not None and self.pos >= self.fail_at * SAMPLE_RATE:
+            raise AudioDeviceError("the input device stopped (was it disconnected?)")
+        if self.pos >= len(self.audio):
+            return None
+        chunk = self.audio[self.pos:self.pos + self.block]
+        self.pos += len(chunk)
+        return chunk
+
+    def clock(self) -> float:
+        return self.pos / SAMPLE_RATE
+
+
+def repeated_phrase(text: str) -> list[str] | None:
+    """The first run of words said twice in a row ("country country", "and so my and so my")."""
+    words = normalize_words(text)
+    for n in range(1, len(words) // 2 + 1):
+        for i in range(len(words) - 2 * n + 1):
+            if words[i:i + n] == words[i + n:i + 2 * n]:
+                return words[i:i + n]
+    return None
+
+
+def dictate(engine, audio: np.ndarray, config: DictationConfig = DictationConfig()):
+    player = ClipPlayer(np.concatenate([audio, np.zeros(int(PAUSE_AFTER_CLIP * SAMPLE_RATE), np.float32)]))
+    session = DictationSession(engine, config, clock=player.clock)
+    updates = []
+    final = run_dictation(player, session, updates.append, threading.Event())
+    return final, updates, session
+
+
+@pytest.fixture(scope="module")
+def live_engine(speech_model_path):
+    # Its own engine: whisper.cpp carries state from calls with another window size.
+    return WhisperEngine(speech_model_path, n_threads=2)
+
+
+@pytest.fixture(scope="module")
+def clip_results(live_engine):
+    speech = Path(__file__).resolve().parent.parent / "data" / "speech"
+    results = {}
+    for wav in sorted(speech.glob("*.wav")):
+        results[wav.stem] = (wav.with_suffix(".txt").read_text(), *dictate(live_engine, decode_file(wav)))
+    return results
+
+
+@pytest.mark.slow
+def test_clip_set_word_error_rate_is_within_ten_percent(clip_results):
+    errors = words = 0
+    for reference, final, _, _ in clip_results.values():
+        e, n = word_errors(reference, final.committed)
+        errors, words = errors + e, words + n
+
+    assert words == 121
+    assert errors / words <= 0.10, {k: v[1].committed for k, v in clip_results.items()}
+
+
+@pytest.mark.slow
+def test_committed_text_never_repeats_a_phrase(clip_results):
+    for name, (_, final, _, _) in clip_results.items():
+        assert repeated_phrase(final.committed) is None, (name, final.committed)
+
+
+@pytest.mark.slow
+def test_committed_text_only_grows_and_everything_is_committed_after_the_pause(clip_results):
+    for name, (_, final, updates, _) in clip_results.items():
+        texts = [u.committed for u in updates]
+        assert all(b.startswith(a) for a, b in zip(texts, texts[1:])), name
+        assert final.unconfirmed == "" and final.final
+        # The last update before the stop already had everything: the pause committed it.
+        assert updates[-2].committed == final.committed, name
+
+
+@pytest.mark.slow
+def test_commits_follow_the_words_within_two_seconds(clip_results):
+    latencies = [u.commit_latency for _, _, ups, _ in clip_results.values() for u in ups if u.commit_latency is not None]
+    assert latencies and max(latencies) <= 2.0
+    assert float(np.median(latencies)) <= 1.2
+
+
+@pytest.mark.slow
+def test_unconfirmed_words_show_before_they_are_committed(clip_results):
+    _, final, updates, _ = clip_results["libri_2412_153948_0000"]
+    assert any(u.unconfirmed for u in updates)
+    first_commit = next(u.audio_time for u in updates if u.committed)
+    assert first_commit < 6.0, "an 11 s sentence starts committing before it ends"
+
+
+@pytest.mark.slow
+def test_subtitle_cues_cover_the_text_in_order(clip_results):
+    _, final, _, session = clip_results["jfk_inaugural"]
+    cues = session.phrases
+    assert normalize_words(" ".join(c.text for c in cues)) == normalize_words(final.committed)
+    assert all(0 <= c.start <= c.end <= 11.5 for c in cues)
+    assert all(a.end <= b.start + 0.5 for a, b in zip(cues, cues[1:]))
+
+
+# --- the policy's mechanics, with a scripted transcriber -----------------------------------------
+
+class ScriptedEngine:
+    """Says `words` spread over whatever audio it is given; counts calls."""
+
+    def __init__(self, words: str = "hello there"):
+        self.words = words.split()
+        self.calls = 0
+
+    def transcribe(self, audio, **kwargs):
+        self.calls += 1
+        seconds = len(audio) / SAMPLE_RATE
+        step = seconds / (len(self.words) + 1)
+        ws = tuple(Word(i * step, (i + 1) * step, " " + w) for i, w in enumerate(self.words))
+        return [Segment(0.0, seconds, " ".join(self.words), ws)]
+
+
+def tone(seconds: float, level: float = 0.3) -> np.ndarray:
+    t = np.arange(int(seconds * SAMPLE_RATE)) / SAMPLE_RATE
+    return (level * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
+
+
+def silence(seconds: float, level: float = 1e-4) -> np.ndarray:
+    return (level * np.random.default_rng(0).standard_normal(int(seconds * SAMPLE_RATE))).astype(np.float32)
+
+
+def test_silence_never_reaches_whisper():
+    engine = ScriptedEngine()
+    final, updates, _ = dictate(engine, silence(8.0))
+
+    assert engine.calls == 0 and final.committed == ""
+
+
+def test_a_falling_behind_reader_drops_audio_and_says_how_much():
+    engine = ScriptedEngine("one two three")
+    player = ClipPlayer(np.concatenate([tone(2.0), silence(1.0), tone(2.0), silence(1.0)]), block_seconds=5.0)
+    session = DictationSession(engine, DictationConfig(max_lag_seconds=2.0), clock=player.clock)
+    updates = []
+
+    final = run_dictation(player, session, updates.append, threading.Event())
+
+    assert final.dropped_seconds == pytest.approx(3.0, abs=0.05)
+    assert final.audio_time == pytest.approx(6.0, abs=0.05), "the timeline keeps the lost time"
+    assert "one two three" in final.committed
+
+
+def test_device_loss_keeps_the_text_so_far():
+    engine = ScriptedEngine("kept words")
+    player = ClipPlayer(np.concatenate([silence(0.5), tone(1.5), silence(3.0)]), fail_at=1.8)
+    session = DictationSession(engine, clock=player.clock)
+    updates = []
+
+    with pytest.raises(AudioDeviceError):
+        run_dictation(player, session, updates.append, threading.Event())
+
+    assert updates[-1].committed == "kept words" and updates[-1].final
+
+
+def test_stop_commits_what_is_pending():
+    engine = ScriptedEngine("still speaking")
+    stop = threading.Event()
+    player = ClipPlayer(tone(30.0))
+    session = DictationSession(engine, clock=player.clock)
+
+    def on_update(update):
+        if update.unconfirmed:
+            stop.set()
+
+    final = run_dictation(player, session, on_update, stop)
+
+    assert final.committed == "still speaking" and final.unconfirmed == ""
+
+
+def test_agreement_does_not_recommit_a_word_heard_differently():
+    agreement = LocalAgreement()
+    first = [Word(0.2, 0.35, " She"), Word(0.35, 0.7, " had"), Word(0.7, 1.1, " your"), Word(1.1, 1.3, " dog")]
+    agreement.insert(first)
+    agreement.insert(first + [Word(1.3, 1.5, " suit")])
+    again = [Word(0.2, 0.3, " She"), Word(0.3, 0.6, " had"), Word(0.6, 1.0, " your"), Word(1.25, 1.4, " doc"),
+             Word(1.4, 1.7, " suit"), Word(1.7, 1.9, " in")]
+
+    agreement.insert(again)
+
+    assert [w.text.strip() for w in agreement.committed] == ["She", "had", "your", "dog", "suit"]
+
+
+def test_agreement_keeps_a_word_said_again_later():
+    agreement = LocalAgreement()
+    said = [Word(6.9, 7.0, " for"), Word(7.0, 7.5, " you")]
+    agreement.insert(said)
+    agreement.insert(said)
+    later = said + [Word(8.3, 8.4, " ask"), Word(8.4, 8.7, " what"), Word(8.7, 9.0, " you")]
+
+    agreement.insert(later)
+    agreement.insert(later)
+
+    assert [w.text.strip() for w in agreement.committed] == ["for", "you", "ask", "what", "you"]
