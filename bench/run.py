@@ -31,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    _isolate_from_user_data()
     log = (lambda msg: print(msg, file=sys.stderr, flush=True))
     sections = set(args.only.split(","))
 
@@ -89,6 +90,16 @@ def main(argv: list[str]) -> int:
     (out / "results.md").write_text(table)
     print(json.dumps(results, indent=2) if args.json else table)
     return 0
+
+
+def _isolate_from_user_data() -> None:
+    """Conversations and settings go to a scratch folder; the prepared models are reused where they are."""
+    import tempfile
+
+    from backend import paths
+
+    os.environ["HEARTH_MODELS_DIR"] = str(paths.models_dir())
+    os.environ["HEARTH_DATA_DIR"] = tempfile.mkdtemp(prefix="hearth-bench-")
 
 
 def _machine() -> dict:
