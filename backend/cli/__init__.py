@@ -9,7 +9,7 @@ import argparse
 import importlib
 import sys
 
-COMMAND_MODULES = ["backend.cli.generate", "backend.cli.models"]
+COMMAND_MODULES = ["backend.cli.generate", "backend.cli.models", "backend.cli.speech"]
 
 
 def build_parser() -> argparse.ArgumentParser:

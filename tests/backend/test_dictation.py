@@ -60,7 +60,7 @@ def dictate(engine, audio: np.ndarray, config: DictationConfig = DictationConfig
 @pytest.fixture(scope="module")
 def live_engine(speech_model_path):
     # Its own engine: whisper.cpp carries state from calls with another window size.
-    return WhisperEngine(speech_model_path, n_threads=2)
+    return WhisperEngine(speech_model_path)
 
 
 @pytest.fixture(scope="module")

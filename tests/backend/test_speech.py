@@ -17,7 +17,7 @@ SPEECH = Path(__file__).resolve().parent.parent / "data" / "speech"
 
 @pytest.fixture(scope="module")
 def engine(speech_model_path):
-    return WhisperEngine(speech_model_path, n_threads=2)
+    return WhisperEngine(speech_model_path)
 
 
 @pytest.mark.slow

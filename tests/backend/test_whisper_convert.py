@@ -41,7 +41,7 @@ def _leftovers(folder: Path) -> list[str]:
 
 
 def test_bundled_tiny_en_transcribes_jfk_word_for_word(speech_model_path, test_data):
-    engine = WhisperEngine(speech_model_path, n_threads=2)
+    engine = WhisperEngine(speech_model_path)
     audio = decode_file(test_data / "speech" / "jfk_inaugural.wav")  # whisper.cpp's samples/jfk.wav
 
     text = " ".join(s.text for s in engine.transcribe(audio))
