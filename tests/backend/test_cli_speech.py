@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from media import encode
+
 from backend import cli
 from backend.audio import decode_file
 from backend.wer import wer
@@ -23,8 +25,6 @@ SRT_TIME = re.compile(r"^(\d\d):(\d\d):(\d\d),(\d\d\d) --> (\d\d):(\d\d):(\d\d),
 
 @pytest.fixture(scope="module")
 def jfk_mp3(tmp_path_factory) -> Path:
-    from test_audio import encode
-
     return encode(decode_file(SPEECH / "jfk_inaugural.wav"), tmp_path_factory.mktemp("media") / "jfk.mp3", "mp3", 44100)
 
 
