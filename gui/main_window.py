@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QTabWidget
 from backend.conversations import ConversationStore
 from backend.settings import Settings
 from gui.chat_pane import ChatPane
+from gui.dictation_panel import DictationPanel
 from gui.model_manager import ModelManager
 
 
@@ -22,6 +23,9 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.chat_pane = ChatPane(store, settings)
         self.tabs.addTab(self.chat_pane, "Chat")
+        self.dictation_panel = DictationPanel(settings)
+        self.tabs.addTab(self.dictation_panel, "Dictation")
+        self.dictation_panel.send_to_chat_requested.connect(self._on_dictation_panel_send_to_chat_requested)
         self.model_manager = ModelManager(settings, in_use_paths=self._models_in_use)
         self.tabs.insertTab(0, self.model_manager, "Models")
         self.tabs.setCurrentWidget(self.chat_pane)
@@ -88,6 +92,10 @@ class MainWindow(QMainWindow):
     def _models_in_use(self) -> list[str]:
         return [self.chat_pane.model_info.get("path", ""), self.settings.get("speech_model", "")]
 
+    def _on_dictation_panel_send_to_chat_requested(self, text: str) -> None:
+        self.chat_pane.insert_text(text)
+        self.tabs.setCurrentWidget(self.chat_pane)
+
     def _on_model_manager_chat_model_chosen(self, path: str) -> None:
         self.chat_pane.load_model(path)
         self.tabs.setCurrentWidget(self.chat_pane)
@@ -104,3 +112,4 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         self.model_manager.shutdown()
         self.chat_pane.shutdown()
+        self.dictation_panel.shutdown()
