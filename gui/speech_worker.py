@@ -94,7 +94,10 @@ class SpeechWorker(QObject):
             self.dictation_finished.emit({"error": str(exc)})
             return
         config = DictationConfig(language=options.get("language", "auto"), translate=bool(options.get("translate")))
-        session = DictationSession(engine, config, cancel=self.cancel)
+        # No abort callback while the microphone runs: with PortAudio's thread in the process,
+        # pywhispercpp's abort trampoline took a foreign thread state and crashed (gdb: take_gil in
+        # whisper_encode_internal). Stop is still prompt: it is checked between hypotheses (< 1 s).
+        session = DictationSession(engine, config)
         self.dictation_started.emit()
 
         def on_update(update: DictationUpdate) -> None:
