@@ -19,6 +19,7 @@ from backend.errors import HearthError
 
 SAMPLE_RATE = 16000
 FALLBACK_RATES = (48000, 44100, 32000, 16000)
+STARTUP_SECONDS = 6.0
 
 
 class AudioFileError(HearthError):
@@ -165,6 +166,7 @@ class MicrophoneCapture:
         self._stream = None
         self._finished = threading.Event()
         self._last_block = 0.0
+        self._blocks_seen = False
         self.rate = 0
 
     def start(self) -> None:
@@ -214,12 +216,15 @@ class MicrophoneCapture:
         now = time.monotonic()
         if blocks:
             self._last_block = now
+            self._blocks_seen = True
             raw = np.concatenate(blocks)
             self.level_dbfs = level_dbfs(raw)
             return self._resample(raw)
         if self._finished.is_set() or (self._stream is not None and not self._stream.active):
             raise AudioDeviceError("the input device stopped (was it disconnected?)")
-        if now - self._last_block > self.stall_seconds:
+        # The first block may take a while on a loaded machine; after that, silence means trouble.
+        limit = self.stall_seconds if self._blocks_seen else max(self.stall_seconds, STARTUP_SECONDS)
+        if now - self._last_block > limit:
             raise AudioDeviceError(f"the input device sent no audio for {self.stall_seconds:.0f} s (was it disconnected?)")
         return np.zeros(0, dtype=np.float32)
 

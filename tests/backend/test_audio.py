@@ -99,7 +99,7 @@ needs_sink = pytest.mark.skipif(
 def test_capture_hears_what_is_played_into_the_sink():
     clip = decode_file(SPEECH / "arctic_aew_a0003.wav")
     with MicrophoneCapture() as capture:
-        pieces = [capture.read(timeout=2.0)]  # the stream is live before the speaker starts
+        pieces = [capture.read(timeout=5.0)]  # the stream is live before the speaker starts
         player = subprocess.Popen(["paplay", f"--device={os.environ['HEARTH_TEST_SINK']}", str(SPEECH / "arctic_aew_a0003.wav")])
         deadline = time.monotonic() + len(clip) / 16000 + 2.0
         while time.monotonic() < deadline:
