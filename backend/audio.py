@@ -11,7 +11,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
 
 import numpy as np
 
@@ -68,9 +68,10 @@ def level_dbfs(block: np.ndarray) -> float:
 
 # --- files --------------------------------------------------------------------------------------
 
-def decode_file(path: Path | str, progress: Optional[Callable[[float], None]] = None,
-                cancel: Optional[threading.Event] = None) -> np.ndarray:
-    """The first audio stream of any file FFmpeg reads (audio or video), as 16 kHz mono float32."""
+def decode_stream(path: Path | str, progress: Optional[Callable[[float], None]] = None,
+                  cancel: Optional[threading.Event] = None) -> Iterator[np.ndarray]:
+    """The first audio stream of any file FFmpeg reads (audio or video), as 16 kHz mono float32 blocks
+    of a few thousand samples each, decoded as they are asked for: a 2-hour file never sits in memory."""
     import av
 
     path = Path(path)
@@ -86,21 +87,30 @@ def decode_file(path: Path | str, progress: Optional[Callable[[float], None]] = 
         stream = container.streams.audio[0]
         duration = float(container.duration / 1_000_000) if container.duration else 0.0
         resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
-        pieces: list[np.ndarray] = []
+        samples = 0
         try:
             for frame in container.decode(stream):
                 if cancel is not None and cancel.is_set():
-                    break
-                pieces.append(_frames_to_array(resampler.resample(frame)))
+                    return
+                block = _frames_to_array(resampler.resample(frame))
+                samples += len(block)
+                yield block
                 if progress and duration and frame.time is not None:
                     progress(min(1.0, frame.time / duration))
-            pieces.append(_frames_to_array(resampler.resample(None)))
+            block = _frames_to_array(resampler.resample(None))
+            samples += len(block)
+            yield block
         except (av.FFmpegError, ValueError) as exc:
             raise AudioFileError(f"{path.name}: the audio could not be decoded ({exc})") from exc
-    audio = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
-    if audio.size == 0 and not (cancel is not None and cancel.is_set()):
+    if samples == 0:
         raise AudioFileError(f"{path.name} contains no audio samples")
-    return audio
+
+
+def decode_file(path: Path | str, progress: Optional[Callable[[float], None]] = None,
+                cancel: Optional[threading.Event] = None) -> np.ndarray:
+    """The whole file at once (short clips; long files go through decode_stream)."""
+    pieces = list(decode_stream(path, progress, cancel))
+    return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
 
 
 # --- devices ------------------------------------------------------------------------------------
@@ -122,9 +132,24 @@ def _sounddevice():
     return sounddevice
 
 
-def list_input_devices() -> list[InputDevice]:
+_open_streams = 0  # PortAudio can only re-scan while no stream is open
+_open_streams_lock = threading.Lock()
+
+
+def _stream_opened(delta: int) -> None:
+    global _open_streams
+    with _open_streams_lock:
+        _open_streams += delta
+
+
+def list_input_devices(rescan: bool = False) -> list[InputDevice]:
+    """Input devices; `rescan` asks PortAudio to look again (it lists devices once, when it starts, so
+    a microphone plugged in later, or a sound server started later, is otherwise never seen)."""
     sd = _sounddevice()
     try:
+        if rescan and _open_streams == 0:
+            sd._terminate()
+            sd._initialize()
         devices = sd.query_devices()
         default_in = sd.default.device[0]
     except sd.PortAudioError as exc:
@@ -183,6 +208,7 @@ class MicrophoneCapture:
                 latency="low",  # PortAudio's "high" default holds back the first ~2 s through PulseAudio
                 finished_callback=self._finished.set,
             )
+            _stream_opened(+1)
             self._stream.start()
         except (sd.PortAudioError, ValueError) as exc:
             self.close()
@@ -236,6 +262,7 @@ class MicrophoneCapture:
     def close(self) -> None:
         stream, self._stream = self._stream, None
         if stream is not None:
+            _stream_opened(-1)
             try:
                 stream.abort()
                 stream.close()

@@ -190,7 +190,7 @@ class DictationPanel(QWidget):
     def refresh_devices(self) -> None:
         self.device_combo.clear()
         try:
-            devices = list_input_devices()
+            devices = list_input_devices(rescan=True)  # a microphone plugged in after start-up must show
         except AudioDeviceError as exc:
             devices = []
             self._show_message(str(exc))

@@ -143,7 +143,10 @@ class _TerminalView:
 def dictate(args) -> int:
     try:
         if args.list_devices:
-            for dev in list_input_devices():
+            devices = list_input_devices()
+            if not devices:
+                return fail("no microphone found: connect one (or start the sound server) and try again")
+            for dev in devices:
                 mark = "*" if dev.is_default else " "
                 print(f"{mark} {dev.index:3d}  {dev.name}  ({dev.channels} ch, {dev.default_rate} Hz)")
             return 0
