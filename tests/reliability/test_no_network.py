@@ -1,9 +1,10 @@
 """Hearth never talks to the network behind the user's back: the guard every test runs under really
-blocks each way out, and the real window opens no internet socket while starting and chatting."""
+blocks each way out, and the real window opens no internet socket while starting, chatting and dictating."""
 from __future__ import annotations
 
 import os
 import socket
+import subprocess
 import urllib.request
 from pathlib import Path
 
@@ -55,7 +56,7 @@ def _internet_socket_inodes() -> set[str]:
     return mine & inet
 
 
-def test_window_opens_no_internet_socket_while_starting_and_chatting(qtbot, open_chat, monkeypatch):
+def test_window_opens_no_internet_socket_while_starting_chatting_and_dictating(qtbot, open_chat, monkeypatch, test_data, speech_model_path):
     made = []
     real_socket_init = socket.socket.__init__
 
@@ -75,6 +76,16 @@ def test_window_opens_no_internet_socket_while_starting_and_chatting(qtbot, open
     window.tabs.setCurrentWidget(window.chat_pane)
     send(qtbot, window.chat_pane, "Hello!")
     assert window.chat_pane.view.bubbles[-1].text().strip()
+    sink = os.environ.get("HEARTH_TEST_SINK")
+    if sink:  # the real microphone path: PortAudio through PulseAudio's (Unix-socket) server
+        panel = window.dictation_panel
+        window.tabs.setCurrentWidget(panel)
+        panel.record_button.click()
+        qtbot.waitUntil(lambda: panel.stats.text().startswith(("Listening", "RTF")), timeout=30_000)
+        subprocess.run(["paplay", f"--device={sink}", str(test_data / "speech" / "jfk_inaugural.wav")], check=True, timeout=60)
+        qtbot.waitUntil(lambda: len(panel.committed_text().split()) >= 5, timeout=30_000)
+        panel.record_button.click()
+        qtbot.waitUntil(lambda: not panel.recording, timeout=30_000)
     opened = _internet_socket_inodes() - before
     assert not opened, f"the app opened {len(opened)} internet socket(s)"
     assert [f for f in made if f in (socket.AF_INET, socket.AF_INET6)] == [], "no Python internet socket was made"
