@@ -39,7 +39,7 @@ class DictationConfig:
     language: str = "auto"
     translate: bool = False
     step_seconds: float = 1.0  # new voiced audio between hypotheses inside a phrase
-    pause_seconds: float = 0.6  # silence that ends a phrase: its words are committed then
+    pause_seconds: float = 0.5  # silence that ends a phrase: its words are committed then
     forget_seconds: float = 5.0  # silence after which the previous audio is no use as context
     preroll_seconds: float = 0.3  # audio kept before the first voiced frame (soft onsets)
     tail_seconds: float = 0.3  # silence kept after the last voiced frame
