@@ -45,8 +45,9 @@ def window(qtbot, data_dir, speech_model_path):
 
 def _record(qtbot, panel, play_speech, expect_words: int) -> float:
     """Record while `play_speech` plays; returns the loudest level the meter showed."""
-    panel.record_button.click()
-    qtbot.waitUntil(lambda: panel.stats.text().startswith(("Listening", "RTF")), timeout=30_000)
+    # Wait for this recording's stream: the status line may still show the last recording's figures.
+    with qtbot.waitSignal(panel.worker.dictation_started, timeout=30_000):
+        panel.record_button.click()
     before = len(panel.committed_text().split())
     play_speech()
     peaks = []
@@ -55,7 +56,10 @@ def _record(qtbot, panel, play_speech, expect_words: int) -> float:
         peaks.append(panel.level_meter.peak_db)
         return len(panel.committed_text().split()) - before >= expect_words
 
-    qtbot.waitUntil(enough, timeout=30_000)
+    try:
+        qtbot.waitUntil(enough, timeout=30_000)
+    except Exception as exc:
+        raise AssertionError(f"heard {panel.text()!r}; status {panel.stats.text()!r}") from exc
     panel.record_button.click()
     qtbot.waitUntil(lambda: not panel.recording, timeout=30_000)
     return max(peaks)

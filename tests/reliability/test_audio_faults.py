@@ -187,8 +187,8 @@ def _play(sink: str, path: Path) -> subprocess.Popen:
 def test_device_removed_while_recording_keeps_the_text_and_record_works_again(qtbot, make_panel, own_sink):
     sink, create, remove = own_sink
     panel = make_panel()
-    panel.record_button.click()
-    qtbot.waitUntil(lambda: panel.stats.text().startswith(("Listening", "RTF")), timeout=30_000)
+    with qtbot.waitSignal(panel.worker.dictation_started, timeout=30_000):  # this recording's stream is open
+        panel.record_button.click()
     player = _play(sink, JFK)
     try:
         qtbot.waitUntil(lambda: len(panel.committed_text().split()) >= 5, timeout=30_000)
@@ -215,8 +215,8 @@ def test_device_removed_while_recording_keeps_the_text_and_record_works_again(qt
     assert panel.record_button.text() == "Record" and panel.record_button.isEnabled()
 
     create()  # plugged back in
-    panel.record_button.click()
-    qtbot.waitUntil(lambda: panel.stats.text().startswith(("Listening", "RTF")), timeout=30_000)
+    with qtbot.waitSignal(panel.worker.dictation_started, timeout=30_000):  # this recording's stream is open
+        panel.record_button.click()
     assert not panel.message.isVisible(), "a new recording clears the old message"
     player = _play(sink, SPEECH / "sr_one_two_three.wav")
     try:

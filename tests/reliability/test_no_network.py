@@ -80,8 +80,8 @@ def test_window_opens_no_internet_socket_while_starting_chatting_and_dictating(q
     if sink:  # the real microphone path: PortAudio through PulseAudio's (Unix-socket) server
         panel = window.dictation_panel
         window.tabs.setCurrentWidget(panel)
-        panel.record_button.click()
-        qtbot.waitUntil(lambda: panel.stats.text().startswith(("Listening", "RTF")), timeout=30_000)
+        with qtbot.waitSignal(panel.worker.dictation_started, timeout=30_000):  # this recording's stream is open
+            panel.record_button.click()
         subprocess.run(["paplay", f"--device={sink}", str(test_data / "speech" / "jfk_inaugural.wav")], check=True, timeout=60)
         qtbot.waitUntil(lambda: len(panel.committed_text().split()) >= 5, timeout=30_000)
         panel.record_button.click()
