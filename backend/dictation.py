@@ -125,7 +125,8 @@ class LocalAgreement:
             for d in range(min(j2 - j1, i2 - i1)):  # word for word: extra new words are not old ones
                 if words[j1 + d].start <= old[i1 + d].end + self.TIME_TOLERANCE:
                     cut = j1 + d + 1
-        return words[cut:]
+        words = words[cut:]
+        return words[_repeated_tail(self.committed, words):]
 
     def insert(self, words: list[Word]) -> list[Word]:
         """Take a new hypothesis; returns the words it commits."""
@@ -152,6 +153,21 @@ class LocalAgreement:
 
     def forget_buffer_before(self, t: float) -> None:
         self.committed_in_buffer = [w for w in self.committed_in_buffer if w.end > t]
+
+
+def _repeated_tail(committed: list[Word], words: list[Word], longest: int = 12) -> int:
+    """How many leading `words` say again the last committed words (two or more).
+
+    Whisper's word times drift by more than TIME_TOLERANCE on re-read audio at phrase boundaries,
+    which let "from the North which | from the North which chiefly" through on the live microphone;
+    a speaker repeating two or more words verbatim is far rarer than that.
+    """
+    tail = [_key(w) for w in committed[-longest:]]
+    head = [_key(w) for w in words[:longest]]
+    for n in range(min(len(tail), len(head)), 1, -1):
+        if tail[-n:] == head[:n]:
+            return n
+    return 0
 
 
 def _text(words: list[Word]) -> str:

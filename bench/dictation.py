@@ -125,7 +125,7 @@ def _audio_ctx_effect(engine: WhisperEngine, clips) -> list[dict]:
             segs = engine.transcribe(audio, language="en", audio_ctx=ctx_for(len(audio) / SAMPLE_RATE))
             seconds += time.perf_counter() - start
             audio_total += len(audio) / SAMPLE_RATE
-            texts.append((ref, "".join(s.text for s in segs)))
+            texts.append((ref, " ".join(s.text for s in segs)))
         wer_all = wer(" ".join(r for r, _ in texts), " ".join(h for _, h in texts))
         rows.append({"audio_ctx": label, "rtf": seconds / audio_total, "wer": wer_all})
     return rows
@@ -140,7 +140,7 @@ def run(app=None, progress=print) -> dict:
     refs = " ".join(r for _n, _a, r in clips)
 
     start = time.perf_counter()
-    offline_text = "".join(s.text for s in engine.transcribe(long_audio, language="en"))
+    offline_text = " ".join(s.text for s in engine.transcribe(long_audio, language="en"))
     offline_rtf = (time.perf_counter() - start) / (len(long_audio) / SAMPLE_RATE)
     offline_wer = wer(refs, offline_text)
     result: dict = {"offline": {"rtf": offline_rtf, "wer_vs_reference": offline_wer}}
@@ -156,7 +156,7 @@ def run(app=None, progress=print) -> dict:
         _write_wav(jfk, next(a for n, a, _r in clips if n.startswith("jfk")))
         long_wav = Path(tmp) / "long.wav"
         _write_wav(long_wav, long_audio)
-        jfk_offline = "".join(s.text for s in engine.transcribe(decode_file(jfk), language="en"))
+        jfk_offline = " ".join(s.text for s in engine.transcribe(decode_file(jfk), language="en"))
         for name, wav, offline in [("jfk", jfk, jfk_offline), ("8 clips, 1.5 s pauses", long_wav, offline_text)]:
             live = _live(engine, wav, sink)
             live_wer = wer(offline, live["text"])

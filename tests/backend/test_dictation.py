@@ -220,3 +220,16 @@ def test_agreement_keeps_a_word_said_again_later():
     agreement.insert(later)
 
     assert [w.text.strip() for w in agreement.committed] == ["for", "you", "ask", "what", "you"]
+
+
+def test_reread_words_whose_times_drifted_are_not_committed_twice():
+    # Seen on the live microphone: at a phrase boundary Whisper re-read "from the North which" with
+    # word times a second later than the first time, and the phrase was committed twice.
+    agreement = LocalAgreement()
+    said = [Word(0.0, 0.3, " It"), Word(0.3, 0.5, " was"), Word(0.5, 0.8, " from"), Word(0.8, 1.0, " the"),
+            Word(1.0, 1.4, " North"), Word(1.4, 1.7, " which")]
+    agreement.commit_all(said, until=1.7)
+    reread = [Word(2.6, 2.8, " from"), Word(2.8, 3.0, " the"), Word(3.0, 3.4, " North"), Word(3.4, 3.7, " which"),
+              Word(3.7, 4.2, " chiefly"), Word(4.2, 4.6, " induced")]
+    committed = agreement.commit_all(reread, until=4.6)
+    assert [w.text for w in committed] == [" chiefly", " induced"]
