@@ -346,6 +346,13 @@ class ChatPane(QWidget):
             active["bubble"].set_text(active["text"])
             active["rendered_at"] = time.monotonic()
 
+    def _end_active_reply(self) -> dict:
+        """The reply is over: paint its last words and stop tracking it."""
+        self._render_timer.stop()
+        self._render_active_reply()
+        active, self._active = self._active, None
+        return active
+
     @Slot(int, dict)
     def _on_worker_stats_updated(self, request_id: int, stats: dict) -> None:
         if self._is_active(request_id) and self._active["conversation_id"] == self._conversation_id:
@@ -360,9 +367,7 @@ class ChatPane(QWidget):
     def _on_worker_generation_finished(self, request_id: int, stats: dict) -> None:
         if not self._is_active(request_id):
             return
-        self._render_timer.stop()
-        self._render_active_reply()
-        active, self._active = self._active, None
+        active = self._end_active_reply()
         self._save(self.store.finish_message, active["message_id"], active["text"], stats)
         if active["conversation_id"] == self._conversation_id:
             self.stats_bar.show_stats(stats)
@@ -375,9 +380,7 @@ class ChatPane(QWidget):
     def _on_worker_generation_failed(self, request_id: int, message: str) -> None:
         if not self._is_active(request_id):
             return
-        self._render_timer.stop()
-        self._render_active_reply()
-        active, self._active = self._active, None
+        active = self._end_active_reply()
         if active["text"]:
             self._save(self.store.finish_message, active["message_id"], active["text"], {"stop_reason": "error"})
         else:
