@@ -1,4 +1,5 @@
 """Hearth's entry point: a sub-command runs headless, no sub-command opens the window."""
+
 from __future__ import annotations
 
 import sys

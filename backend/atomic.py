@@ -1,11 +1,13 @@
 """Write files so that a crash or a full disk never leaves a half-written file under the final name."""
+
 from __future__ import annotations
 
 import contextlib
 import hashlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 CHUNK = 1 << 20
 

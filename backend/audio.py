@@ -4,14 +4,15 @@ The PortAudio callback runs on a real-time thread: it only copies each block int
 (dropping and counting when full). Resampling, level metering and everything else happen in the
 consumer's thread.
 """
+
 from __future__ import annotations
 
 import queue
 import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Optional
 
 import numpy as np
 
@@ -32,6 +33,7 @@ class AudioDeviceError(HearthError):
 
 # --- resampling -------------------------------------------------------------------------------
 
+
 class Resampler:
     """Streaming conversion of mono float32 blocks at `rate` to 16 kHz (libswresample via PyAV)."""
 
@@ -46,8 +48,9 @@ class Resampler:
 
         if self.rate == SAMPLE_RATE:
             return np.asarray(block, dtype=np.float32)
-        frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(block, dtype=np.float32).reshape(1, -1),
-                                           format="flt", layout="mono")
+        frame = av.AudioFrame.from_ndarray(
+            np.ascontiguousarray(block, dtype=np.float32).reshape(1, -1), format="flt", layout="mono"
+        )
         frame.sample_rate = self.rate
         return _frames_to_array(self._resampler.resample(frame))
 
@@ -68,8 +71,10 @@ def level_dbfs(block: np.ndarray) -> float:
 
 # --- files --------------------------------------------------------------------------------------
 
-def decode_stream(path: Path | str, progress: Optional[Callable[[float], None]] = None,
-                  cancel: Optional[threading.Event] = None) -> Iterator[np.ndarray]:
+
+def decode_stream(
+    path: Path | str, progress: Callable[[float], None] | None = None, cancel: threading.Event | None = None
+) -> Iterator[np.ndarray]:
     """The first audio stream of any file FFmpeg reads (audio or video), as 16 kHz mono float32 blocks
     of a few thousand samples each, decoded as they are asked for: a 2-hour file never sits in memory."""
     import av
@@ -106,14 +111,16 @@ def decode_stream(path: Path | str, progress: Optional[Callable[[float], None]] 
         raise AudioFileError(f"{path.name} contains no audio samples")
 
 
-def decode_file(path: Path | str, progress: Optional[Callable[[float], None]] = None,
-                cancel: Optional[threading.Event] = None) -> np.ndarray:
+def decode_file(
+    path: Path | str, progress: Callable[[float], None] | None = None, cancel: threading.Event | None = None
+) -> np.ndarray:
     """The whole file at once (short clips; long files go through decode_stream)."""
     pieces = list(decode_stream(path, progress, cancel))
     return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
 
 
 # --- devices ------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class InputDevice:
@@ -161,7 +168,7 @@ def list_input_devices(rescan: bool = False) -> list[InputDevice]:
     ]
 
 
-def _pick_rate(sd, device: Optional[int]) -> int:
+def _pick_rate(sd, device: int | None) -> int:
     """The device's own rate if it accepts it, else the first common rate it does."""
     native = int(sd.query_devices(device, "input")["default_samplerate"])
     errors = []
@@ -176,17 +183,23 @@ def _pick_rate(sd, device: Optional[int]) -> int:
 
 # --- capture ------------------------------------------------------------------------------------
 
+
 class MicrophoneCapture:
     """A running input stream; `read()` returns 16 kHz mono audio, in the consumer's thread."""
 
-    def __init__(self, device: Optional[int] = None, block_seconds: float = 0.05,
-                 max_queue_seconds: float = 10.0, stall_seconds: float = 2.0):
+    def __init__(
+        self,
+        device: int | None = None,
+        block_seconds: float = 0.05,
+        max_queue_seconds: float = 10.0,
+        stall_seconds: float = 2.0,
+    ):
         self.device = device
         self.block_seconds = block_seconds
         self.stall_seconds = stall_seconds
         self.level_dbfs = -100.0
         max_blocks = max(1, int(max_queue_seconds / block_seconds))
-        self._queue: "queue.Queue[np.ndarray]" = queue.Queue(maxsize=max_blocks)
+        self._queue: queue.Queue[np.ndarray] = queue.Queue(maxsize=max_blocks)
         self._overflow_frames = 0  # written only by the PortAudio thread
         self._stream = None
         self._finished = threading.Event()
@@ -203,8 +216,12 @@ class MicrophoneCapture:
             self.rate = _pick_rate(sd, self.device)
             self._resample = Resampler(self.rate)
             self._stream = sd.InputStream(
-                device=self.device, channels=1, dtype="float32", samplerate=self.rate,
-                blocksize=self._blocksize(), callback=self._on_block,
+                device=self.device,
+                channels=1,
+                dtype="float32",
+                samplerate=self.rate,
+                blocksize=self._blocksize(),
+                callback=self._on_block,
                 latency="low",  # PortAudio's "high" default holds back the first ~2 s through PulseAudio
                 finished_callback=self._finished.set,
             )
@@ -251,7 +268,9 @@ class MicrophoneCapture:
         # The first block may take a while on a loaded machine; after that, silence means trouble.
         limit = self.stall_seconds if self._blocks_seen else max(self.stall_seconds, STARTUP_SECONDS)
         if now - self._last_block > limit:
-            raise AudioDeviceError(f"the input device sent no audio for {self.stall_seconds:.0f} s (was it disconnected?)")
+            raise AudioDeviceError(
+                f"the input device sent no audio for {self.stall_seconds:.0f} s (was it disconnected?)"
+            )
         return np.zeros(0, dtype=np.float32)
 
     @property
@@ -269,7 +288,7 @@ class MicrophoneCapture:
             except Exception:  # a vanished device can fail to close; nothing left to release
                 pass
 
-    def __enter__(self) -> "MicrophoneCapture":
+    def __enter__(self) -> MicrophoneCapture:
         self.start()
         return self
 

@@ -5,6 +5,7 @@ sandbox, so a hostile template can neither reach Python internals nor change sta
 (CVE-2024-34359 was the unsandboxed version of this). A model without a template gets one chosen
 by its architecture, and the result says so, so the UI can tell the user it was inferred.
 """
+
 from __future__ import annotations
 
 import functools

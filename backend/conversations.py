@@ -3,6 +3,7 @@
 A message being generated is written as it streams (`update_message_content`), so a crash loses at
 most the last flush. Only the thread that opened a ConversationStore uses it.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -10,9 +11,9 @@ import json
 import shutil
 import sqlite3
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from backend.errors import HearthError
 
@@ -94,8 +95,10 @@ class ConversationStore:
             return self._recover(exc)
 
     def _cannot_open(self, exc: Exception) -> str:
-        return (f"cannot open the conversation database {self.path}: {exc}. Nothing in it was changed. "
-                f"Check that {self.path.parent} is writable and its disk is not full.")
+        return (
+            f"cannot open the conversation database {self.path}: {exc}. Nothing in it was changed. "
+            f"Check that {self.path.parent} is writable and its disk is not full."
+        )
 
     def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -143,7 +146,9 @@ class ConversationStore:
 
     # --- conversations -------------------------------------------------------------------------
 
-    def create_conversation(self, title: str = "New chat", system_prompt: str = "", settings: dict | None = None) -> Conversation:
+    def create_conversation(
+        self, title: str = "New chat", system_prompt: str = "", settings: dict | None = None
+    ) -> Conversation:
         with self._saving():
             now = time.time()
             cur = self._db.execute(
@@ -192,11 +197,14 @@ class ConversationStore:
 
     # --- messages ------------------------------------------------------------------------------
 
-    def add_message(self, conversation_id: int, role: str, content: str, *, complete: bool = True, model: str | None = None) -> Message:
+    def add_message(
+        self, conversation_id: int, role: str, content: str, *, complete: bool = True, model: str | None = None
+    ) -> Message:
         with self._saving():
             with self._db:
                 cur = self._db.execute(
-                    "INSERT INTO messages (conversation_id, role, content, complete, model, created) VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO messages (conversation_id, role, content, complete, model, created)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
                     (conversation_id, role, content, int(complete), model, time.time()),
                 )
                 self._touch(conversation_id)
@@ -221,8 +229,13 @@ class ConversationStore:
         rows = self._db.execute("SELECT * FROM messages WHERE conversation_id = ? ORDER BY id", (conversation_id,))
         return [
             Message(
-                r["id"], r["conversation_id"], r["role"], r["content"],
-                json.loads(r["stats"]) if r["stats"] else None, r["model"], bool(r["complete"]),
+                r["id"],
+                r["conversation_id"],
+                r["role"],
+                r["content"],
+                json.loads(r["stats"]) if r["stats"] else None,
+                r["model"],
+                bool(r["complete"]),
             )
             for r in rows
         ]

@@ -13,6 +13,7 @@
 The microphone (audio.MicrophoneCapture) and the tests' simulated clip player go through the same
 `run_dictation` loop and `DictationSession`.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -20,8 +21,9 @@ import re
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Callable, Optional, Protocol
+from typing import Protocol
 
 import numpy as np
 
@@ -57,23 +59,34 @@ class DictationUpdate:
     committed: str
     unconfirmed: str
     audio_time: float  # seconds of audio heard when this update was made
-    commit_latency: Optional[float]  # clock seconds from hearing the last committed word to committing it
+    commit_latency: float | None  # clock seconds from hearing the last committed word to committing it
     dropped_seconds: float
     real_time_factor: float  # of the last Whisper call: compute seconds / audio seconds
     final: bool = False
 
 
 class Transcriber(Protocol):
-    def transcribe(self, audio: np.ndarray, *, language: str, translate: bool, audio_ctx: int,
-                   prompt: str, word_times: bool, fallback: bool, max_tokens: int,
-                   cancel: Optional[threading.Event]) -> list[Segment]: ...
+    def transcribe(
+        self,
+        audio: np.ndarray,
+        *,
+        language: str,
+        translate: bool,
+        audio_ctx: int,
+        prompt: str,
+        word_times: bool,
+        fallback: bool,
+        max_tokens: int,
+        cancel: threading.Event | None,
+    ) -> list[Segment]: ...
 
 
 class VoiceActivity:
     """Energy VAD against an adaptive noise floor (a low percentile of recent frame levels)."""
 
-    def __init__(self, window_seconds: float = 5.0, margin_db: float = 10.0, min_db: float = -60.0,
-                 max_floor_db: float = -45.0):
+    def __init__(
+        self, window_seconds: float = 5.0, margin_db: float = 10.0, min_db: float = -60.0, max_floor_db: float = -45.0
+    ):
         # The floor is capped so that a recording that starts mid-sentence (no silence seen yet)
         # still counts that sentence as speech.
         self.margin_db, self.min_db, self.max_floor_db = margin_db, min_db, max_floor_db
@@ -126,7 +139,7 @@ class LocalAgreement:
                 if words[j1 + d].start <= old[i1 + d].end + self.TIME_TOLERANCE:
                     cut = j1 + d + 1
         words = words[cut:]
-        return words[_repeated_tail(self.committed, words):]
+        return words[_repeated_tail(self.committed, words) :]
 
     def insert(self, words: list[Word]) -> list[Word]:
         """Take a new hypothesis; returns the words it commits."""
@@ -194,7 +207,7 @@ def _without_inventions(words: list[Word], audio_seconds: float) -> list[Word]:
             del out[-2:], keys[-2:]
             continue
         for n in range(len(keys) // 2, 1, -1):
-            if keys[-n:] == keys[-2 * n:-n]:
+            if keys[-n:] == keys[-2 * n : -n]:
                 del out[-n:], keys[-n:]
                 break
     return out
@@ -208,8 +221,13 @@ class DictationSession:
     everything before is committed once longer than `trim_seconds`, and dropped after a long silence.
     """
 
-    def __init__(self, engine: Transcriber, config: DictationConfig = DictationConfig(),
-                 clock: Callable[[], float] = time.monotonic, cancel: Optional[threading.Event] = None):
+    def __init__(
+        self,
+        engine: Transcriber,
+        config: DictationConfig = DictationConfig(),
+        clock: Callable[[], float] = time.monotonic,
+        cancel: threading.Event | None = None,
+    ):
         self.engine, self.config, self.clock, self.cancel = engine, config, clock, cancel
         self.vad = VoiceActivity()
         self.agreement = LocalAgreement()
@@ -240,7 +258,7 @@ class DictationSession:
     def _in_phrase(self) -> bool:
         return self._voiced_frames > 0
 
-    def feed(self, chunk: np.ndarray) -> Optional[DictationUpdate]:
+    def feed(self, chunk: np.ndarray) -> DictationUpdate | None:
         """Take the next audio; returns an update if the text changed."""
         before = (len(self.agreement.committed), _text(self.agreement.unconfirmed))
         committed = False
@@ -248,8 +266,8 @@ class DictationSession:
         n_frames = len(self._pending) // FRAME
         self._arrivals.append((self.audio_time + n_frames * FRAME / SAMPLE_RATE, self.clock()))
         for i in range(n_frames):
-            committed = self._take_frame(self._pending[i * FRAME:(i + 1) * FRAME]) or committed
-        self._pending = self._pending[n_frames * FRAME:]
+            committed = self._take_frame(self._pending[i * FRAME : (i + 1) * FRAME]) or committed
+        self._pending = self._pending[n_frames * FRAME :]
         if self._in_phrase and self._since_hypothesis >= self.config.step_seconds * SAMPLE_RATE:
             committed = self._hypothesis() or committed
         after = (len(self.agreement.committed), _text(self.agreement.unconfirmed))
@@ -292,7 +310,7 @@ class DictationSession:
     def _forget(self) -> None:
         """Drop the context: keep only the pre-roll for the next phrase's onset."""
         keep = min(len(self._buffer), int(self.config.preroll_seconds * SAMPLE_RATE))
-        self._buffer = self._buffer[len(self._buffer) - keep:]
+        self._buffer = self._buffer[len(self._buffer) - keep :]
         self._buffer_start = self.audio_time - keep / SAMPLE_RATE
         self._phrase_ends, self._segment_ends = [], []
         self.agreement.forget_buffer_before(self._buffer_start)
@@ -325,13 +343,14 @@ class DictationSession:
 
     def _trim(self) -> None:
         """Cut the buffer at the latest point that only committed words precede."""
-        committed_until = max(self.agreement.settled_until,
-                              self.agreement.committed[-1].end if self.agreement.committed else 0.0)
+        committed_until = max(
+            self.agreement.settled_until, self.agreement.committed[-1].end if self.agreement.committed else 0.0
+        )
         candidates = self._phrase_ends + self._segment_ends
         cut = max((c for c in candidates if c <= committed_until + 0.01), default=None)
         if cut is None or cut <= self._buffer_start:
             return
-        self._buffer = self._buffer[int((cut - self._buffer_start) * SAMPLE_RATE):]
+        self._buffer = self._buffer[int((cut - self._buffer_start) * SAMPLE_RATE) :]
         self._buffer_start = cut
         self._phrase_ends = [c for c in self._phrase_ends if c > cut]
         self.agreement.forget_buffer_before(cut)
@@ -340,9 +359,15 @@ class DictationSession:
         seconds = len(audio) / SAMPLE_RATE
         started = time.perf_counter()
         segments = self.engine.transcribe(
-            audio, language=self.config.language, translate=self.config.translate,
-            audio_ctx=audio_ctx_for(self.config.window_seconds), prompt="", word_times=True,
-            fallback=False, max_tokens=int(TOKENS_PER_SECOND_MAX * seconds) + 8, cancel=self.cancel,
+            audio,
+            language=self.config.language,
+            translate=self.config.translate,
+            audio_ctx=audio_ctx_for(self.config.window_seconds),
+            prompt="",
+            word_times=True,
+            fallback=False,
+            max_tokens=int(TOKENS_PER_SECOND_MAX * seconds) + 8,
+            cancel=self.cancel,
         )
         self.real_time_factor = (time.perf_counter() - started) / max(seconds, 1e-6)
         offset = self._buffer_start
@@ -354,15 +379,19 @@ class DictationSession:
         """Keep committed words as subtitle cues: one per phrase, split at sentence ends and at 7 s."""
         for word in words:
             last = self.phrases[-1] if self.phrases else None
-            if (self._cue_open and last and not last.text.endswith(SENTENCE_END)
-                    and word.end - last.start <= MAX_CUE_SECONDS):
+            if (
+                self._cue_open
+                and last
+                and not last.text.endswith(SENTENCE_END)
+                and word.end - last.start <= MAX_CUE_SECONDS
+            ):
                 self.phrases[-1] = Segment(last.start, word.end, last.text + word.text)
             else:
                 self.phrases.append(Segment(word.start, word.end, word.text.strip()))
                 self._cue_open = True
         return words
 
-    def _latency(self) -> Optional[float]:
+    def _latency(self) -> float | None:
         """Clock time since the audio holding the last committed word arrived."""
         if not self.agreement.committed:
             return None
@@ -372,7 +401,7 @@ class DictationSession:
         arrived = next((clock for t, clock in self._arrivals if t >= end), self.clock())
         return max(0.0, self.clock() - arrived)
 
-    def _update(self, commit_latency: Optional[float], final: bool = False) -> DictationUpdate:
+    def _update(self, commit_latency: float | None, final: bool = False) -> DictationUpdate:
         return DictationUpdate(
             committed=self.committed_text,
             unconfirmed=_text(self.agreement.unconfirmed),
@@ -389,12 +418,13 @@ class AudioSource(Protocol):
 
     dropped_seconds: float  # audio the source itself lost (a full queue)
 
-    def read(self, timeout: float = 0.2) -> Optional[np.ndarray]:
+    def read(self, timeout: float = 0.2) -> np.ndarray | None:
         """All audio since the last read (empty if none yet); None once the source has ended."""
 
 
-def run_dictation(source: AudioSource, session: DictationSession, on_update: Callable[[DictationUpdate], None],
-                  stop: threading.Event) -> DictationUpdate:
+def run_dictation(
+    source: AudioSource, session: DictationSession, on_update: Callable[[DictationUpdate], None], stop: threading.Event
+) -> DictationUpdate:
     """Pump `source` through `session` until `stop` is set or the source ends.
 
     If the device fails, the pending text is still committed and reported before the error
@@ -402,7 +432,7 @@ def run_dictation(source: AudioSource, session: DictationSession, on_update: Cal
     """
     max_lag = int(session.config.max_lag_seconds * SAMPLE_RATE)
 
-    def report(update: Optional[DictationUpdate]) -> None:
+    def report(update: DictationUpdate | None) -> None:
         if update is not None:
             on_update(replace(update, dropped_seconds=update.dropped_seconds + source.dropped_seconds))
 

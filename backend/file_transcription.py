@@ -8,13 +8,14 @@ the pieces were joined), progress follows the file's timeline, and Cancel is hon
 as well as inside Whisper. Windows are cut at the quietest moment near their end, so a word is rarely
 split; stretches of near-digital silence are never sent, because Whisper invents text there.
 """
+
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
 
 import numpy as np
 
@@ -62,9 +63,15 @@ def _leading_silence(audio: np.ndarray) -> int:
     return max(0, int(loud[0]) * FRAME - int(PREROLL_SECONDS * SAMPLE_RATE))
 
 
-def transcribe_file(engine: WhisperEngine, path: Path, *, language: str = "auto", translate: bool = False,
-                    progress: Optional[Callable[[float], None]] = None,
-                    cancel: Optional[threading.Event] = None) -> FileTranscript:
+def transcribe_file(
+    engine: WhisperEngine,
+    path: Path,
+    *,
+    language: str = "auto",
+    translate: bool = False,
+    progress: Callable[[float], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> FileTranscript:
     report = progress or (lambda fraction: None)
     cancelled = (lambda: cancel.is_set()) if cancel is not None else (lambda: False)
     started = time.perf_counter()
@@ -83,7 +90,10 @@ def transcribe_file(engine: WhisperEngine, path: Path, *, language: str = "auto"
             return
         t0 = time.perf_counter()
         found = engine.transcribe(
-            audio, language=language, translate=translate, cancel=cancel,
+            audio,
+            language=language,
+            translate=translate,
+            cancel=cancel,
             on_segment=lambda s: report(min(decoded_fraction[0], 0.999)),
         )
         whisper_seconds += time.perf_counter() - t0

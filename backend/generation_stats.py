@@ -1,4 +1,5 @@
 """Timings of one generation, defined as llama.cpp defines them (see llama_print_timings)."""
+
 from __future__ import annotations
 
 import enum
@@ -61,7 +62,7 @@ class GenerationStats:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict) -> "GenerationStats":
+    def from_dict(cls, data: dict) -> GenerationStats:
         names = {f for f in cls.__dataclass_fields__}
         values = {k: v for k, v in data.items() if k in names}
         if values.get("stop_reason"):

@@ -4,6 +4,7 @@ The fit estimate is deliberately simple and explainable (every number is shown t
 weights + KV cache (2 × layers × n_ctx × kv-heads × head-dim × bytes) + a fixed overhead for
 llama.cpp's compute buffers and the app itself.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -14,7 +15,6 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
-from typing import Optional
 
 GIB = 1 << 30
 MIB = 1 << 20
@@ -35,8 +35,8 @@ class ComputeBackend:
     name: str  # "CPU", "CUDA", "Metal", "Vulkan", …
     gpu_offload: bool
     system_info: str = ""
-    vram_total: Optional[int] = None
-    vram_free: Optional[int] = None
+    vram_total: int | None = None
+    vram_free: int | None = None
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class FitEstimate:
     ram_available: int
     verdict: str
     vram_needed: int = 0  # the share of weights and cache on offloaded layers
-    vram_free: Optional[int] = None
+    vram_free: int | None = None
 
     @property
     def needed(self) -> int:
@@ -72,6 +72,7 @@ def gib(n: int) -> str:
 
 # --- memory -------------------------------------------------------------------------------------
 
+
 def memory() -> Memory:
     if sys.platform.startswith("linux"):
         return _linux_memory()
@@ -92,11 +93,17 @@ def _linux_memory() -> Memory:
 
 def _windows_memory() -> Memory:
     class MemoryStatusEx(ctypes.Structure):
-        _fields_ = [("dwLength", ctypes.c_ulong), ("dwMemoryLoad", ctypes.c_ulong),
-                    ("ullTotalPhys", ctypes.c_ulonglong), ("ullAvailPhys", ctypes.c_ulonglong),
-                    ("ullTotalPageFile", ctypes.c_ulonglong), ("ullAvailPageFile", ctypes.c_ulonglong),
-                    ("ullTotalVirtual", ctypes.c_ulonglong), ("ullAvailVirtual", ctypes.c_ulonglong),
-                    ("sullAvailExtendedVirtual", ctypes.c_ulonglong)]
+        _fields_ = [
+            ("dwLength", ctypes.c_ulong),
+            ("dwMemoryLoad", ctypes.c_ulong),
+            ("ullTotalPhys", ctypes.c_ulonglong),
+            ("ullAvailPhys", ctypes.c_ulonglong),
+            ("ullTotalPageFile", ctypes.c_ulonglong),
+            ("ullAvailPageFile", ctypes.c_ulonglong),
+            ("ullTotalVirtual", ctypes.c_ulonglong),
+            ("ullAvailVirtual", ctypes.c_ulonglong),
+            ("sullAvailExtendedVirtual", ctypes.c_ulonglong),
+        ]
 
     status = MemoryStatusEx()
     status.dwLength = ctypes.sizeof(status)
@@ -116,8 +123,16 @@ def _sysconf_memory() -> Memory:
 
 # --- compute backend ----------------------------------------------------------------------------
 
-_BACKEND_MARKERS = [("CUDA", "CUDA"), ("Metal", "Metal"), ("Vulkan", "Vulkan"), ("HIP", "ROCm"),
-                    ("ROCm", "ROCm"), ("SYCL", "SYCL"), ("OpenCL", "OpenCL"), ("Kompute", "Kompute")]
+_BACKEND_MARKERS = [
+    ("CUDA", "CUDA"),
+    ("Metal", "Metal"),
+    ("Vulkan", "Vulkan"),
+    ("HIP", "ROCm"),
+    ("ROCm", "ROCm"),
+    ("SYCL", "SYCL"),
+    ("OpenCL", "OpenCL"),
+    ("Kompute", "Kompute"),
+]
 
 
 def backend_from_system_info(info: str, gpu_offload: bool) -> str:
@@ -150,13 +165,18 @@ def compute_backend() -> ComputeBackend:
     return ComputeBackend(name, offload, info.strip(), total, free)
 
 
-def _nvidia_vram() -> tuple[Optional[int], Optional[int]]:
+def _nvidia_vram() -> tuple[int | None, int | None]:
     exe = shutil.which("nvidia-smi")
     if not exe:
         return None, None
     try:
-        out = subprocess.run([exe, "--query-gpu=memory.total,memory.free", "--format=csv,noheader,nounits"],
-                             capture_output=True, text=True, timeout=5, check=True).stdout
+        out = subprocess.run(
+            [exe, "--query-gpu=memory.total,memory.free", "--format=csv,noheader,nounits"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        ).stdout
         total, free = (int(v) * MIB for v in out.splitlines()[0].split(","))
         return total, free
     except (OSError, subprocess.SubprocessError, ValueError, IndexError):
@@ -164,6 +184,7 @@ def _nvidia_vram() -> tuple[Optional[int], Optional[int]]:
 
 
 # --- fit estimate -------------------------------------------------------------------------------
+
 
 def kv_cache_bytes(n_layers: int, n_ctx: int, n_kv_heads: int, head_dim: int, bytes_per: int = KV_BYTES_F16) -> int:
     # Keys and values (the 2), per layer, per position. Sliding-window layers (Gemma 3) really need
@@ -179,8 +200,16 @@ def _verdict(needed: int, mem: Memory) -> str:
     return WONT_FIT
 
 
-def estimate_fit(weights: int, n_layers: int, n_kv_heads: int, head_dim: int, n_ctx: int,
-                 mem: Optional[Memory] = None, gpu_layers: int = 0, vram_free: Optional[int] = None) -> FitEstimate:
+def estimate_fit(
+    weights: int,
+    n_layers: int,
+    n_kv_heads: int,
+    head_dim: int,
+    n_ctx: int,
+    mem: Memory | None = None,
+    gpu_layers: int = 0,
+    vram_free: int | None = None,
+) -> FitEstimate:
     """Offloaded layers take their share of weights and cache from GPU memory instead of RAM."""
     mem = mem or memory()
     kv = kv_cache_bytes(n_layers, n_ctx, n_kv_heads, head_dim)
@@ -192,7 +221,7 @@ def estimate_fit(weights: int, n_layers: int, n_kv_heads: int, head_dim: int, n_
     return FitEstimate(weights, kv, OVERHEAD_BYTES, mem.total, mem.available, verdict, on_gpu, vram_free)
 
 
-def estimate_whisper_fit(memory_needed: int, mem: Optional[Memory] = None) -> FitEstimate:
+def estimate_whisper_fit(memory_needed: int, mem: Memory | None = None) -> FitEstimate:
     """Whisper's working memory is a published per-size figure, not a formula of the header."""
     mem = mem or memory()
     return FitEstimate(memory_needed, 0, 0, mem.total, mem.available, _verdict(memory_needed, mem))

@@ -3,6 +3,7 @@
 Not thread-safe by design: exactly one thread (the chat worker, or the CLI's main thread) owns an
 engine and calls it. Cancellation is a threading.Event that any thread may set.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -13,9 +14,9 @@ import os
 import random
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 import jinja2
 
@@ -48,7 +49,7 @@ class SamplingParams:
     seed: int | None = None
 
     @classmethod
-    def from_dict(cls, data: dict | None) -> "SamplingParams":
+    def from_dict(cls, data: dict | None) -> SamplingParams:
         names = cls.__dataclass_fields__
         return cls(**{k: v for k, v in (data or {}).items() if k in names})
 
@@ -113,7 +114,7 @@ class _StopStringFilter:
 class Generation:
     """An iterator of text pieces; `stats` is live while it runs and final after it ends."""
 
-    engine: "LlmEngine"
+    engine: LlmEngine
     tokens: list[int]
     params: SamplingParams
     cancel: threading.Event
@@ -419,7 +420,7 @@ class LlmEngine:
         reserve = min(params.max_tokens, n_ctx // 4)
         budget = n_ctx - reserve
         system = [m for m in messages[:1] if m["role"] == "system"]
-        turns = messages[len(system):]
+        turns = messages[len(system) :]
 
         def attempt(drop: int):
             rendered = self.render(system + turns[drop:])

@@ -3,6 +3,7 @@
 HEARTH_DATA_DIR overrides the platform location and HEARTH_MODELS_DIR the model folder, so tests
 and portable installs never touch the user's real data.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """App settings in one JSON file: window geometry, chosen models, per-model compute settings."""
+
 from __future__ import annotations
 
 import json

@@ -3,13 +3,14 @@
 One engine belongs to one thread: whisper.cpp contexts are not thread-safe. Transcription releases
 the GIL, so other Python threads keep running while it works.
 """
+
 from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
 
 import numpy as np
 
@@ -49,7 +50,7 @@ def default_threads() -> int:
 
 
 class WhisperEngine:
-    def __init__(self, model_path: Path | str, n_threads: Optional[int] = None):
+    def __init__(self, model_path: Path | str, n_threads: int | None = None):
         from pywhispercpp.model import Model
 
         self.model_path = Path(model_path)
@@ -83,8 +84,8 @@ class WhisperEngine:
         word_times: bool = False,
         fallback: bool = True,
         max_tokens: int = 0,
-        cancel: Optional[threading.Event] = None,
-        on_segment: Optional[Callable[[Segment], None]] = None,
+        cancel: threading.Event | None = None,
+        on_segment: Callable[[Segment], None] | None = None,
     ) -> list[Segment]:
         """Segments of `audio` (mono float32 at 16 kHz), times in seconds from its start.
 
@@ -109,8 +110,10 @@ class WhisperEngine:
         abort = cancel.is_set if cancel is not None else None
         callback = None
         if on_segment is not None:
+
             def callback(s):
                 on_segment(Segment(s.t0 / 100, s.t1 / 100, s.text))
+
         raw = self._model.transcribe(audio, abort_callback=abort, new_segment_callback=callback, **params)
         if not word_times:
             return [Segment(s.t0 / 100, s.t1 / 100, s.text) for s in raw]

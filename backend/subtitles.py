@@ -1,8 +1,9 @@
 """Timed text out: SRT, WebVTT and plain text, as whisper.cpp's -osrt/-ovtt/-otxt write them."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from backend.atomic import write_text_atomic
 from backend.speech import Segment

@@ -4,6 +4,7 @@ Case and punctuation are not words: "Mr." and "mr" match, and so do "country." a
 Numerals are spelled out before comparing ("1, 2, 3" matches "one two three", "20th" "twentieth"),
 as Whisper's own English normalizer makes them compare equal.
 """
+
 from __future__ import annotations
 
 import re
@@ -11,11 +12,20 @@ import unicodedata
 
 _NOT_WORD = re.compile(r"[^\w\s']|_")
 _NUMERAL = re.compile(r"^(\d+)(st|nd|rd|th)?$")
-_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-         "sixteen seventeen eighteen nineteen").split()
+_ONES = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen"
+).split()
 _TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
-_ORDINAL = {"one": "first", "two": "second", "three": "third", "five": "fifth", "eight": "eighth",
-            "nine": "ninth", "twelve": "twelfth"}
+_ORDINAL = {
+    "one": "first",
+    "two": "second",
+    "three": "third",
+    "five": "fifth",
+    "eight": "eighth",
+    "nine": "ninth",
+    "twelve": "twelfth",
+}
 
 
 def _cardinal(n: int) -> list[str]:

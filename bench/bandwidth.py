@@ -1,4 +1,5 @@
 """How close decoding is to the machine's limit: each generated token reads every weight once."""
+
 from __future__ import annotations
 
 import time
@@ -19,5 +20,9 @@ def memory_bandwidth_gbs(size_mb: int = 512, repeats: int = 5) -> float:
 
 def decode_limit(tokens_per_second: float, weight_bytes: int, bandwidth_gbs: float) -> dict:
     ceiling = bandwidth_gbs * 1e9 / weight_bytes
-    return {"bandwidth_gbs": bandwidth_gbs, "weight_bytes": weight_bytes,
-            "ceiling_tokens_per_second": ceiling, "fraction_of_ceiling": tokens_per_second / ceiling}
+    return {
+        "bandwidth_gbs": bandwidth_gbs,
+        "weight_bytes": weight_bytes,
+        "ceiling_tokens_per_second": ceiling,
+        "fraction_of_ceiling": tokens_per_second / ceiling,
+    }

@@ -1,6 +1,7 @@
 """Chat: the app's whole path (ChatPane → worker thread → engine → batched signals → painted
 bubble) against a bare llama-cpp-python loop on the same model, threads, context, prompt and
 token count, alternating, several repeats."""
+
 from __future__ import annotations
 
 import time
@@ -18,8 +19,14 @@ def _raw_run(llm, tokens: list[int], n_tokens: int, params: SamplingParams, is_e
     start = time.perf_counter()
     first = last = None
     count = 0
-    for token in llm.generate(tokens, top_k=params.top_k, top_p=params.top_p, min_p=params.min_p,
-                              temp=params.temperature, repeat_penalty=params.repeat_penalty):
+    for token in llm.generate(
+        tokens,
+        top_k=params.top_k,
+        top_p=params.top_p,
+        min_p=params.min_p,
+        temp=params.temperature,
+        repeat_penalty=params.repeat_penalty,
+    ):
         now = time.perf_counter()
         if first is None:
             first = now
@@ -106,7 +113,9 @@ def run(model_path, *, repeats: int, n_tokens: int, n_ctx: int = 2048, progress=
     if not pane.model_info:
         raise RuntimeError("the app could not load the model")
 
-    raw = llama_cpp.Llama(model_path=str(model_path), n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads, verbose=False)
+    raw = llama_cpp.Llama(
+        model_path=str(model_path), n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads, verbose=False
+    )
     is_eog = functools.partial(llama_cpp.llama_vocab_is_eog, raw._model.vocab)
     rendered = pane.worker.engine.render([{"role": "user", "content": PROMPT}])
     tokens = pane.worker.engine.tokenize_prompt(rendered.text, special=True)
@@ -117,7 +126,10 @@ def run(model_path, *, repeats: int, n_tokens: int, n_ctx: int = 2048, progress=
     for i in range(repeats):
         raw_runs.append(_raw_run(raw, tokens, n_tokens, params, is_eog))
         app_runs.append(_app_run(pane, n_tokens))
-        progress(f"  chat repeat {i + 1}/{repeats}: app {app_runs[-1]['tokens_per_second']:.1f} t/s, raw {raw_runs[-1]['tokens_per_second']:.1f} t/s")
+        progress(
+            f"  chat repeat {i + 1}/{repeats}: app {app_runs[-1]['tokens_per_second']:.1f} t/s,"
+            f" raw {raw_runs[-1]['tokens_per_second']:.1f} t/s"
+        )
 
     settings.set("default_sampling", {"temperature": 0.0, "seed": 1, "max_tokens": 256})
     stall_run = _app_run(pane, 256, stall_probe_ms=5)
@@ -134,13 +146,20 @@ def run(model_path, *, repeats: int, n_tokens: int, n_ctx: int = 2048, progress=
         "n_ctx": n_ctx,
         "prompt_tokens": len(tokens),
         "generated_tokens": app_runs[-1]["generated_tokens"],
-        "app": {k: summary([r[k] for r in app_runs]) for k in ("prompt_tokens_per_second", "tokens_per_second", "gui_ttft_ms")},
-        "raw": {k: summary([r[k] for r in raw_runs]) for k in ("prompt_tokens_per_second", "tokens_per_second", "ttft_ms")},
+        "app": {
+            k: summary([r[k] for r in app_runs])
+            for k in ("prompt_tokens_per_second", "tokens_per_second", "gui_ttft_ms")
+        },
+        "raw": {
+            k: summary([r[k] for r in raw_runs]) for k in ("prompt_tokens_per_second", "tokens_per_second", "ttft_ms")
+        },
         "ratio_prompt": ratio("prompt_tokens_per_second"),
         "ratio_generation": ratio("tokens_per_second"),
         "ttft_overhead_ms": summary([a["gui_ttft_ms"] - r["ttft_ms"] for a, r in zip(app_runs, raw_runs)]),
         "gui_stalls_chat_ms": {
             "tokens": stall_run["generated_tokens"],
-            "p50": percentile(gaps, 50), "p99": percentile(gaps, 99), "max": max(gaps) if gaps else 0.0,
+            "p50": percentile(gaps, 50),
+            "p99": percentile(gaps, 99),
+            "max": max(gaps) if gaps else 0.0,
         },
     }

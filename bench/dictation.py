@@ -1,6 +1,7 @@
 """Dictation through the real microphone path at real time: speech played into the PulseAudio
 virtual source, captured by PortAudio, committed by the live policy. Compared with the offline
 transcript of the same audio by the same model."""
+
 from __future__ import annotations
 
 import os
@@ -61,8 +62,12 @@ def _live(engine: WhisperEngine, wav: Path, sink: str) -> dict:
         worker.join(timeout=60)
     latencies = [u.commit_latency for u in updates if u.commit_latency is not None]
     final = result["final"]
-    return {"text": final.committed, "latencies": latencies, "dropped_seconds": final.dropped_seconds,
-            "rtf": [u.real_time_factor for u in updates if u.real_time_factor]}
+    return {
+        "text": final.committed,
+        "latencies": latencies,
+        "dropped_seconds": final.dropped_seconds,
+        "rtf": [u.real_time_factor for u in updates if u.real_time_factor],
+    }
 
 
 def _gui_gaps_while_dictating(wav: Path, sink: str) -> dict:
@@ -107,16 +112,22 @@ def _gui_gaps_while_dictating(wav: Path, sink: str) -> dict:
     text = panel.committed_text()
     panel.shutdown()
     gaps = gaps[1:]
-    return {"p50": percentile(gaps, 50), "p99": percentile(gaps, 99), "max": max(gaps) if gaps else 0.0,
-            "committed_words": len(text.split())}
+    return {
+        "p50": percentile(gaps, 50),
+        "p99": percentile(gaps, 99),
+        "max": max(gaps) if gaps else 0.0,
+        "committed_words": len(text.split()),
+    }
 
 
 def _audio_ctx_effect(engine: WhisperEngine, clips) -> list[dict]:
     rows = []
-    for label, ctx_for in [("full 30 s window (1500)", lambda s: FULL_AUDIO_CTX),
-                           ("15 s window (live dictation's)", lambda s: audio_ctx_for(DictationConfig().window_seconds)),
-                           ("fitted to the clip, +128 frames", lambda s: audio_ctx_for(s)),
-                           ("fitted to the clip, +64 frames", lambda s: min(FULL_AUDIO_CTX, int(np.ceil(s * 50)) + 64))]:
+    for label, ctx_for in [
+        ("full 30 s window (1500)", lambda s: FULL_AUDIO_CTX),
+        ("15 s window (live dictation's)", lambda s: audio_ctx_for(DictationConfig().window_seconds)),
+        ("fitted to the clip, +128 frames", lambda s: audio_ctx_for(s)),
+        ("fitted to the clip, +64 frames", lambda s: min(FULL_AUDIO_CTX, int(np.ceil(s * 50)) + 64)),
+    ]:
         seconds = 0.0
         audio_total = 0.0
         texts = []
@@ -160,35 +171,73 @@ def run(app=None, progress=print) -> dict:
         for name, wav, offline in [("jfk", jfk, jfk_offline), ("8 clips, 1.5 s pauses", long_wav, offline_text)]:
             live = _live(engine, wav, sink)
             live_wer = wer(offline, live["text"])
-            result.setdefault("live", []).append({
-                "audio": name, "latency_median_s": percentile(live["latencies"], 50),
-                "latency_p90_s": percentile(live["latencies"], 90), "commits": len(live["latencies"]),
-                "dropped_seconds": live["dropped_seconds"],
-                "rtf_median": percentile(live["rtf"], 50),
-                "wer_vs_offline": live_wer, "wer_vs_reference": wer(refs, live["text"]) if name != "jfk" else None,
-                "offline_wer_vs_reference": offline_wer if name != "jfk" else None,
-                "committed_text": live["text"], "offline_text": offline,
-            })
-            progress(f"  live {name}: latency median {percentile(live['latencies'], 50):.2f} s, WER vs offline {live_wer:.3f}")
+            result.setdefault("live", []).append(
+                {
+                    "audio": name,
+                    "latency_median_s": percentile(live["latencies"], 50),
+                    "latency_p90_s": percentile(live["latencies"], 90),
+                    "commits": len(live["latencies"]),
+                    "dropped_seconds": live["dropped_seconds"],
+                    "rtf_median": percentile(live["rtf"], 50),
+                    "wer_vs_offline": live_wer,
+                    "wer_vs_reference": wer(refs, live["text"]) if name != "jfk" else None,
+                    "offline_wer_vs_reference": offline_wer if name != "jfk" else None,
+                    "committed_text": live["text"],
+                    "offline_text": offline,
+                }
+            )
+            progress(
+                f"  live {name}: latency median {percentile(live['latencies'], 50):.2f} s,"
+                f" WER vs offline {live_wer:.3f}"
+            )
         result["gui_stalls_dictation_ms"] = _gui_gaps_while_dictating(jfk, sink)
     result["table_rows"] = _rows(result)
     return result
 
 
 def _rows(r: dict) -> list[tuple[str, str, str]]:
-    rows = [("Whisper offline, 8 clips: RTF / WER vs reference", f"{r['offline']['rtf']:.3f} / {r['offline']['wer_vs_reference'] * 100:.1f}%", "(report)")]
+    rows = [
+        (
+            "Whisper offline, 8 clips: RTF / WER vs reference",
+            f"{r['offline']['rtf']:.3f} / {r['offline']['wer_vs_reference'] * 100:.1f}%",
+            "(report)",
+        )
+    ]
     for a in r["audio_ctx"]:
         rows.append((f"audio_ctx {a['audio_ctx']}: RTF / WER", f"{a['rtf']:.3f} / {a['wer'] * 100:.1f}%", "(report)"))
     for live in r.get("live", []):
-        rows.append((f"Dictation live, {live['audio']}: commit latency median / p90, s",
-                     f"{live['latency_median_s']:.2f} / {live['latency_p90_s']:.2f} ({live['commits']} commits)", "median ≤ 1.5 s"))
-        rows.append((f"Dictation live, {live['audio']}: dropped audio, s / RTF per call", f"{live['dropped_seconds']:.2f} / {live['rtf_median']:.2f}", "no dropped audio"))
+        rows.append(
+            (
+                f"Dictation live, {live['audio']}: commit latency median / p90, s",
+                f"{live['latency_median_s']:.2f} / {live['latency_p90_s']:.2f} ({live['commits']} commits)",
+                "median ≤ 1.5 s",
+            )
+        )
+        rows.append(
+            (
+                f"Dictation live, {live['audio']}: dropped audio, s / RTF per call",
+                f"{live['dropped_seconds']:.2f} / {live['rtf_median']:.2f}",
+                "no dropped audio",
+            )
+        )
         ratio = ""
         if live.get("wer_vs_reference") is not None and live.get("offline_wer_vs_reference"):
-            ratio = f"; vs reference {live['wer_vs_reference'] * 100:.1f}% = {live['wer_vs_reference'] / live['offline_wer_vs_reference']:.2f} × offline"
-        rows.append((f"Dictation live, {live['audio']}: WER vs offline transcript", f"{live['wer_vs_offline'] * 100:.1f}%{ratio}", "≤ 1.1 × offline"))
+            times = live["wer_vs_reference"] / live["offline_wer_vs_reference"]
+            ratio = f"; vs reference {live['wer_vs_reference'] * 100:.1f}% = {times:.2f} × offline"
+        rows.append(
+            (
+                f"Dictation live, {live['audio']}: WER vs offline transcript",
+                f"{live['wer_vs_offline'] * 100:.1f}%{ratio}",
+                "≤ 1.1 × offline",
+            )
+        )
     g = r.get("gui_stalls_dictation_ms")
     if g:
-        rows.append(("GUI tick gaps while the Dictation panel records jfk.wav (5 ms timer), p50 / p99 / max ms",
-                     f"{g['p50']:.1f} / {g['p99']:.1f} / {g['max']:.1f}", "p99 ≤ 20, max ≤ 50"))
+        rows.append(
+            (
+                "GUI tick gaps while the Dictation panel records jfk.wav (5 ms timer), p50 / p99 / max ms",
+                f"{g['p50']:.1f} / {g['p99']:.1f} / {g['max']:.1f}",
+                "p99 ≤ 20, max ≤ 50",
+            )
+        )
     return rows

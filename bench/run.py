@@ -2,6 +2,7 @@
 
 Usage: python main.py bench [--repeats N] [--tokens N] [--json] [--out DIR] [--only chat,limit,startup,memory,dictation]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -12,9 +13,15 @@ import time
 from pathlib import Path
 
 GOALS = {
-    "ratio_prompt": ">= 0.97", "ratio_generation": ">= 0.97", "ttft_overhead_ms": "<= 30 ms",
-    "stall_p99": "<= 20 ms", "stall_max": "<= 50 ms", "start_s": "<= 1.5 s", "memory_over_mb": "<= 350 MB",
-    "dictation_latency_median_s": "<= 1.5 s", "dictation_wer_ratio": "<= 1.1",
+    "ratio_prompt": ">= 0.97",
+    "ratio_generation": ">= 0.97",
+    "ttft_overhead_ms": "<= 30 ms",
+    "stall_p99": "<= 20 ms",
+    "stall_max": "<= 50 ms",
+    "start_s": "<= 1.5 s",
+    "memory_over_mb": "<= 350 MB",
+    "dictation_latency_median_s": "<= 1.5 s",
+    "dictation_wer_ratio": "<= 1.1",
 }
 
 
@@ -32,7 +39,10 @@ def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     _isolate_from_user_data()
-    log = (lambda msg: print(msg, file=sys.stderr, flush=True))
+
+    def log(msg):
+        return print(msg, file=sys.stderr, flush=True)
+
     sections = set(args.only.split(","))
 
     from PySide6.QtWidgets import QApplication
@@ -71,8 +81,13 @@ def main(argv: list[str]) -> int:
             speech = bundled.ensure(bundled.DEFAULT_SPEECH)
             files = chat_model.stat().st_size + speech.stat().st_size
             kv = startup.kv_cache_bytes(info, mem["n_ctx"])
-            results["memory"] = {"rss": mem["rss"], "files": files, "kv_cache": kv,
-                                 "over_mb": (mem["rss"] - files - kv) / 2**20, "n_ctx": mem["n_ctx"]}
+            results["memory"] = {
+                "rss": mem["rss"],
+                "files": files,
+                "kv_cache": kv,
+                "over_mb": (mem["rss"] - files - kv) / 2**20,
+                "n_ctx": mem["n_ctx"],
+            }
     if "dictation" in sections:
         try:
             from bench import dictation
@@ -132,20 +147,51 @@ def markdown_table(r: dict) -> str:
         rows += [
             ("Prompt t/s, app ÷ raw", _m(chat, "ratio_prompt", "{:.3f}"), GOALS["ratio_prompt"]),
             ("Generation t/s, app ÷ raw", _m(chat, "ratio_generation", "{:.3f}"), GOALS["ratio_generation"]),
-            ("Generation t/s, app / raw", f"{_m(chat['app'], 'tokens_per_second', '{:.1f}')} / {_m(chat['raw'], 'tokens_per_second', '{:.1f}')}", ""),
-            ("Prompt t/s, app / raw", f"{_m(chat['app'], 'prompt_tokens_per_second', '{:.0f}')} / {_m(chat['raw'], 'prompt_tokens_per_second', '{:.0f}')}", ""),
-            ("TTFT overhead (app TTFT − raw TTFT), ms", _m(chat, "ttft_overhead_ms", "{:.1f}"), GOALS["ttft_overhead_ms"]),
-            (f"GUI tick gaps while generating {chat['gui_stalls_chat_ms']['tokens']} tokens (5 ms timer), p50 / p99 / max ms",
-             "{p50:.1f} / {p99:.1f} / {max:.1f}".format(**chat["gui_stalls_chat_ms"]), "p99 ≤ 20, max ≤ 50"),
+            (
+                "Generation t/s, app / raw",
+                f"{_m(chat['app'], 'tokens_per_second', '{:.1f}')} / {_m(chat['raw'], 'tokens_per_second', '{:.1f}')}",
+                "",
+            ),
+            (
+                "Prompt t/s, app / raw",
+                f"{_m(chat['app'], 'prompt_tokens_per_second', '{:.0f}')}"
+                f" / {_m(chat['raw'], 'prompt_tokens_per_second', '{:.0f}')}",
+                "",
+            ),
+            (
+                "TTFT overhead (app TTFT − raw TTFT), ms",
+                _m(chat, "ttft_overhead_ms", "{:.1f}"),
+                GOALS["ttft_overhead_ms"],
+            ),
+            (
+                f"GUI tick gaps while generating {chat['gui_stalls_chat_ms']['tokens']} tokens (5 ms timer),"
+                " p50 / p99 / max ms",
+                "{p50:.1f} / {p99:.1f} / {max:.1f}".format(**chat["gui_stalls_chat_ms"]),
+                "p99 ≤ 20, max ≤ 50",
+            ),
         ]
     if "limit" in r:
         lim = r["limit"]
-        rows.append(("Decode vs bandwidth ceiling", f"{lim['fraction_of_ceiling'] * 100:.0f}% of {lim['ceiling_tokens_per_second']:.0f} t/s ({lim['bandwidth_gbs']:.1f} GB/s ÷ {lim['weight_bytes'] / 1e6:.0f} MB/token)", "(report)"))
+        rows.append(
+            (
+                "Decode vs bandwidth ceiling",
+                f"{lim['fraction_of_ceiling'] * 100:.0f}% of {lim['ceiling_tokens_per_second']:.0f} t/s"
+                f" ({lim['bandwidth_gbs']:.1f} GB/s ÷ {lim['weight_bytes'] / 1e6:.0f} MB/token)",
+                "(report)",
+            )
+        )
     if "startup_s" in r:
         rows.append(("Start to interactive window, s", _m(r, "startup_s"), GOALS["start_s"]))
     if "memory" in r:
         m = r["memory"]
-        rows.append(("RSS, both default models loaded", f"{m['rss'] / 2**20:.0f} MB = files {m['files'] / 2**20:.0f} MB + KV {m['kv_cache'] / 2**20:.0f} MB + {m['over_mb']:.0f} MB", GOALS["memory_over_mb"]))
+        rows.append(
+            (
+                "RSS, both default models loaded",
+                f"{m['rss'] / 2**20:.0f} MB = files {m['files'] / 2**20:.0f} MB"
+                f" + KV {m['kv_cache'] / 2**20:.0f} MB + {m['over_mb']:.0f} MB",
+                GOALS["memory_over_mb"],
+            )
+        )
     d = r.get("dictation")
     if d:
         for row in d.get("table_rows", []):
@@ -154,4 +200,8 @@ def markdown_table(r: dict) -> str:
     lines = ["| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths)) + " |" for row in rows]
     lines.insert(1, "| " + " | ".join("-" * w for w in widths) + " |")
     machine = r["machine"]
-    return f"Machine: {machine['cpu']}, {machine['cores']} cores ({r['when']}); model {r['model']}\n\n" + "\n".join(lines) + "\n"
+    return (
+        f"Machine: {machine['cpu']}, {machine['cores']} cores ({r['when']}); model {r['model']}\n\n"
+        + "\n".join(lines)
+        + "\n"
+    )

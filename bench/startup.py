@@ -1,7 +1,7 @@
 """Start-up to an interactive window, and memory with the default models loaded."""
+
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -30,7 +30,8 @@ def rss():
     for line in open("/proc/self/status"):
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) * 1024
-print(json.dumps({"rss": rss(), "n_ctx": window.chat_pane.model_info["n_ctx"], "chat_model": window.chat_pane.model_info["path"]}))
+info = window.chat_pane.model_info
+print(json.dumps({"rss": rss(), "n_ctx": info["n_ctx"], "chat_model": info["path"]}))
 window.close()
 """
 
@@ -41,8 +42,11 @@ def time_to_window(repeats: int, env: dict) -> list[float]:
     for _ in range(repeats):
         start = time.perf_counter()
         proc = subprocess.Popen(
-            [sys.executable, str(REPO / "main.py")], env={**env, "HEARTH_STARTUP_PROBE": "1"},
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            [sys.executable, str(REPO / "main.py")],
+            env={**env, "HEARTH_STARTUP_PROBE": "1"},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
         )
         line = proc.stdout.readline()
         elapsed = time.perf_counter() - start
@@ -56,8 +60,10 @@ def time_to_window(repeats: int, env: dict) -> list[float]:
 def memory_with_models(env: dict) -> dict:
     import json
 
-    out = subprocess.run([sys.executable, "-c", _MEMORY_PROBE], env=env, cwd=REPO, capture_output=True, text=True, timeout=300)
-    lines = [l for l in out.stdout.splitlines() if l.startswith("{")]
+    out = subprocess.run(
+        [sys.executable, "-c", _MEMORY_PROBE], env=env, cwd=REPO, capture_output=True, text=True, timeout=300
+    )
+    lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
     if not lines:
         raise RuntimeError(f"memory probe failed: {out.stderr[-500:]}")
     return json.loads(lines[-1])

@@ -1,4 +1,5 @@
 """Median and spread of repeated measurements."""
+
 from __future__ import annotations
 
 import statistics

@@ -1,4 +1,5 @@
 """Start the window: one QApplication, the conversation store, the settings, the main window."""
+
 from __future__ import annotations
 
 import os
@@ -22,8 +23,12 @@ def run_app(argv: list[str]) -> int:
         if instance.ask_running_to_raise():
             print("Hearth is already running: its window was brought to the front.", file=sys.stderr)
             return 0
-        QMessageBox.warning(None, "Hearth", f"Hearth is already running on {paths.data_dir()}, "
-                            "but it does not answer. Close it (or end it) and start Hearth again.")
+        QMessageBox.warning(
+            None,
+            "Hearth",
+            f"Hearth is already running on {paths.data_dir()}, "
+            "but it does not answer. Close it (or end it) and start Hearth again.",
+        )
         return 1
     try:
         store = ConversationStore(paths.database_path())

@@ -1,4 +1,5 @@
 """The message box: Enter sends, Shift+Enter starts a new line."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal

@@ -1,11 +1,17 @@
 """The chat: conversation list, message view, input, Stop/Regenerate/Edit, settings and live stats."""
+
 from __future__ import annotations
 
 import time
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
 )
 
 from backend.conversations import ConversationStore, StorageError
@@ -152,7 +158,11 @@ class ChatPane(QWidget):
         self.input.setPlaceholderText("Message the model…  (Enter sends, Shift+Enter for a new line)")
         if info["template_source"] != "model":
             family = info["template_source"].split(":", 1)[1]
-            self._show_banner(f"{info['name']} has no chat template of its own: using the {family} format, inferred from its architecture.", "info")
+            self._show_banner(
+                f"{info['name']} has no chat template of its own:"
+                f" using the {family} format, inferred from its architecture.",
+                "info",
+            )
         else:
             self._hide_banner()
         self.model_status_changed.emit(info)
@@ -217,7 +227,9 @@ class ChatPane(QWidget):
         values = {k: getattr(params, k) for k in SamplingParams.__dataclass_fields__}
         self.settings.set("default_sampling", values)
         if self._conversation_id >= 0:
-            self._save(self.store.update_conversation_settings, self._conversation_id, self.conv_settings.system_text(), values)
+            self._save(
+                self.store.update_conversation_settings, self._conversation_id, self.conv_settings.system_text(), values
+            )
 
     # --- sending ---------------------------------------------------------------------------
 
@@ -265,12 +277,18 @@ class ChatPane(QWidget):
             return
         self._request_id += 1
         self._active = {
-            "request_id": self._request_id, "conversation_id": cid, "message_id": message.id,
-            "text": "", "saved_at": time.monotonic(), "bubble": None,
+            "request_id": self._request_id,
+            "conversation_id": cid,
+            "message_id": message.id,
+            "text": "",
+            "saved_at": time.monotonic(),
+            "bubble": None,
         }
         self.worker.cancel.clear()
         params = self.conv_settings.params()
-        self._generate_requested.emit(self._request_id, history, {k: getattr(params, k) for k in SamplingParams.__dataclass_fields__})
+        self._generate_requested.emit(
+            self._request_id, history, {k: getattr(params, k) for k in SamplingParams.__dataclass_fields__}
+        )
         # Tokens reach this (GUI) thread only after this method returns: the bubble is there first.
         if user_text:
             self.view.add("user", user_text)
@@ -338,7 +356,9 @@ class ChatPane(QWidget):
         if now - active["saved_at"] >= SAVE_EVERY_S:
             active["saved_at"] = now
             if not active.get("save_failed"):  # say it once; the reply keeps streaming on screen
-                active["save_failed"] = not self._save(self.store.update_message_content, active["message_id"], active["text"])
+                active["save_failed"] = not self._save(
+                    self.store.update_message_content, active["message_id"], active["text"]
+                )
 
     def _render_active_reply(self) -> None:
         active = self._active

@@ -1,4 +1,5 @@
 """Per-conversation system prompt and sampling settings."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
@@ -24,8 +25,12 @@ class ConversationSettings(QGroupBox):
         self.max_tokens = self._int(1, 32768, "max tokens")
         self.seed = self._int(-1, 2**31 - 1, "seed", "-1 = random each time")
         for label, widget in [
-            ("Temperature", self.temperature), ("Top-p", self.top_p), ("Top-k", self.top_k),
-            ("Repeat penalty", self.repeat_penalty), ("Max tokens", self.max_tokens), ("Seed", self.seed),
+            ("Temperature", self.temperature),
+            ("Top-p", self.top_p),
+            ("Top-k", self.top_k),
+            ("Repeat penalty", self.repeat_penalty),
+            ("Max tokens", self.max_tokens),
+            ("Seed", self.seed),
         ]:
             form.addRow(label, widget)
         self.system_prompt.textChanged.connect(self.changed)
@@ -51,7 +56,15 @@ class ConversationSettings(QGroupBox):
 
     def set_values(self, system_prompt: str, params: SamplingParams) -> None:
         self.blockSignals(True)
-        for w in (self.system_prompt, self.temperature, self.top_p, self.top_k, self.repeat_penalty, self.max_tokens, self.seed):
+        for w in (
+            self.system_prompt,
+            self.temperature,
+            self.top_p,
+            self.top_k,
+            self.repeat_penalty,
+            self.max_tokens,
+            self.seed,
+        ):
             w.blockSignals(True)
         self.system_prompt.setPlainText(system_prompt)
         self.temperature.setValue(params.temperature)
@@ -60,15 +73,26 @@ class ConversationSettings(QGroupBox):
         self.repeat_penalty.setValue(params.repeat_penalty)
         self.max_tokens.setValue(params.max_tokens)
         self.seed.setValue(-1 if params.seed is None else params.seed)
-        for w in (self.system_prompt, self.temperature, self.top_p, self.top_k, self.repeat_penalty, self.max_tokens, self.seed):
+        for w in (
+            self.system_prompt,
+            self.temperature,
+            self.top_p,
+            self.top_k,
+            self.repeat_penalty,
+            self.max_tokens,
+            self.seed,
+        ):
             w.blockSignals(False)
         self.blockSignals(False)
 
     def params(self) -> SamplingParams:
         seed = self.seed.value()
         return SamplingParams(
-            temperature=self.temperature.value(), top_p=self.top_p.value(), top_k=self.top_k.value(),
-            repeat_penalty=self.repeat_penalty.value(), max_tokens=self.max_tokens.value(),
+            temperature=self.temperature.value(),
+            top_p=self.top_p.value(),
+            top_k=self.top_k.value(),
+            repeat_penalty=self.repeat_penalty.value(),
+            max_tokens=self.max_tokens.value(),
             seed=None if seed < 0 else seed,
         )
 

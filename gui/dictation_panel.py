@@ -3,14 +3,26 @@
 Words appear grey while unconfirmed and turn black once committed; committed text never changes.
 All speech work happens in the SpeechWorker's thread: this widget only sends requests and paints.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
+
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFileDialog, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
-    QTextBrowser, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
 )
 
 from backend.audio import AudioDeviceError, list_input_devices
@@ -21,9 +33,20 @@ from gui.speech_worker import SourceFactory, SpeechWorker, open_microphone
 from gui.threads import start_worker_thread, stop_worker_thread
 from gui.widgets.level_meter import LevelMeter
 
-LANGUAGES = [("auto", "Detect language"), ("en", "English"), ("de", "German"), ("fr", "French"), ("es", "Spanish"),
-             ("it", "Italian"), ("pt", "Portuguese"), ("nl", "Dutch"), ("pl", "Polish"), ("ru", "Russian"),
-             ("zh", "Chinese"), ("ja", "Japanese")]
+LANGUAGES = [
+    ("auto", "Detect language"),
+    ("en", "English"),
+    ("de", "German"),
+    ("fr", "French"),
+    ("es", "Spanish"),
+    ("it", "Italian"),
+    ("pt", "Portuguese"),
+    ("nl", "Dutch"),
+    ("pl", "Polish"),
+    ("ru", "Russian"),
+    ("zh", "Chinese"),
+    ("ja", "Japanese"),
+]
 DEFAULT_DEVICE = -1  # the combo's data for "the system default"
 
 
@@ -96,7 +119,9 @@ class DictationPanel(QWidget):
         self.message.setVisible(False)
         self.text_view = QTextBrowser()
         self.text_view.setObjectName("dictation_text")
-        self.text_view.setPlaceholderText("Press Record and speak. Unconfirmed words are grey; they turn black once final.")
+        self.text_view.setPlaceholderText(
+            "Press Record and speak. Unconfirmed words are grey; they turn black once final."
+        )
         self.stats = QLabel()
         self.stats.setObjectName("dictation_stats")
 
@@ -223,7 +248,9 @@ class DictationPanel(QWidget):
         self.recording = True
         self._current = {}
         self._update_buttons()
-        self._dictate_requested.emit(self._model_path(), None if device in (None, DEFAULT_DEVICE) else device, self._options())
+        self._dictate_requested.emit(
+            self._model_path(), None if device in (None, DEFAULT_DEVICE) else device, self._options()
+        )
 
     def stop_recording(self) -> None:
         # Set directly: a queued request would wait behind the running dictation loop.
@@ -295,12 +322,16 @@ class DictationPanel(QWidget):
         committed, unconfirmed = self.committed_text(), self._current.get("unconfirmed", "")
         html = _html_escape(committed)
         if unconfirmed:
-            html += (" " if committed else "") + f'<span style="color:#8a8a8a;font-style:italic">{_html_escape(unconfirmed)}</span>'
+            html += (
+                " " if committed else ""
+            ) + f'<span style="color:#8a8a8a;font-style:italic">{_html_escape(unconfirmed)}</span>'
         self.text_view.setHtml(html)
         self.text_view.moveCursor(QTextCursor.End)
 
     def cues(self) -> list[Segment]:
-        return self._earlier + [Segment(self._offset + a, self._offset + b, t) for a, b, t in self._current.get("cues", [])]
+        return self._earlier + [
+            Segment(self._offset + a, self._offset + b, t) for a, b, t in self._current.get("cues", [])
+        ]
 
     @Slot()
     def copy_text(self) -> None:
@@ -323,8 +354,12 @@ class DictationPanel(QWidget):
 
     @Slot()
     def _on_export_clicked(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export dictation", str(Path.home() / "dictation.txt"),
-                                              "Text (*.txt);;SubRip subtitles (*.srt);;WebVTT subtitles (*.vtt)")
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Export dictation",
+            str(Path.home() / "dictation.txt"),
+            "Text (*.txt);;SubRip subtitles (*.srt);;WebVTT subtitles (*.vtt)",
+        )
         if path:
             self.export(Path(path))
 
@@ -344,8 +379,12 @@ class DictationPanel(QWidget):
 
     @Slot()
     def _on_browse_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Transcribe a file", str(Path.home()),
-                                              "Audio and video (*.wav *.mp3 *.ogg *.opus *.flac *.m4a *.aac *.mp4 *.mkv *.webm *.mov);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Transcribe a file",
+            str(Path.home()),
+            "Audio and video (*.wav *.mp3 *.ogg *.opus *.flac *.m4a *.aac *.mp4 *.mkv *.webm *.mov);;All files (*)",
+        )
         if path:
             self.file_edit.setText(path)
 

@@ -3,10 +3,10 @@
 Each transfer runs on the job pool; the GUI thread only paints what the backend reports (at most
 10 times a second). Parts left by an earlier session show up paused, ready to resume.
 """
+
 from __future__ import annotations
 
 import json
-from typing import Optional
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
@@ -17,7 +17,7 @@ from backend.models.downloads import Download, DownloadProgress, DownloadState
 from gui.model_jobs import JobRunner
 
 
-def _mb(n: Optional[int]) -> str:
+def _mb(n: int | None) -> str:
     return "?" if n is None else f"{n / 1e6:,.1f} MB"
 
 
@@ -68,7 +68,7 @@ class DownloadList(QWidget):
         self._layout.addWidget(self.empty_label)
         self._layout.addStretch(1)
 
-    def start(self, url: str, title: str, sha256: Optional[str] = None, filename: Optional[str] = None) -> DownloadRow:
+    def start(self, url: str, title: str, sha256: str | None = None, filename: str | None = None) -> DownloadRow:
         """Only ever called from a user's click: nothing downloads on its own."""
         row = self._add_row(title, registry.model_download(url, sha256=sha256, filename=filename))
         self._run(row)
@@ -90,7 +90,9 @@ class DownloadList(QWidget):
             download.done = download.part_path.stat().st_size
             download.state = DownloadState.PAUSED
             row = self._add_row(name, download)
-            self._show_stopped(row, f"paused at {_mb(download.done)} of {_mb(download.total)} (from an earlier session)")
+            self._show_stopped(
+                row, f"paused at {_mb(download.done)} of {_mb(download.total)} (from an earlier session)"
+            )
 
     def _add_row(self, title: str, download: Download) -> DownloadRow:
         row = DownloadRow(title, download)
@@ -110,8 +112,12 @@ class DownloadList(QWidget):
             download.on_progress = report
             return download.run()
 
-        self.jobs.start(work, lambda state: self._on_job_finished(row, state),
-                        lambda message: self._on_job_failed(row, message), row.show_progress)
+        self.jobs.start(
+            work,
+            lambda state: self._on_job_finished(row, state),
+            lambda message: self._on_job_failed(row, message),
+            row.show_progress,
+        )
 
     def _on_row_pause_clicked(self, row: DownloadRow) -> None:
         if row.download.state in (DownloadState.PAUSED, DownloadState.FAILED):

@@ -4,6 +4,7 @@ Tokens cross to the GUI in batches (every ~30 ms) and live stats 4 times a secon
 thread only paints. Stop is a threading.Event the GUI sets directly: a queued "stop" signal would
 wait behind the busy generation loop.
 """
+
 from __future__ import annotations
 
 import threading
@@ -41,7 +42,11 @@ class LlmWorker(QObject):
         try:
             if not path:
                 self.model_loading.emit("Preparing the bundled model…", 0.0)
-                path = str(bundled.ensure(bundled.DEFAULT_CHAT, lambda f: self.model_loading.emit("Preparing the bundled model…", f)))
+                path = str(
+                    bundled.ensure(
+                        bundled.DEFAULT_CHAT, lambda f: self.model_loading.emit("Preparing the bundled model…", f)
+                    )
+                )
             self.model_loading.emit(f"Loading {path.rsplit('/', 1)[-1]}…", -1.0)
             model = self.engine.load(
                 path,
@@ -58,20 +63,22 @@ class LlmWorker(QObject):
             return
         backend = compute_backend()
         info = model.info
-        self.model_loaded.emit({
-            "path": str(model.path),
-            "name": model.display_name,
-            "architecture": info.architecture,
-            "quantization": info.file_type_name,
-            "n_ctx": model.n_ctx,
-            "n_threads": model.n_threads,
-            "n_gpu_layers": model.n_gpu_layers,
-            "n_layers": info.n_layers,
-            "load_ms": model.load_ms,
-            "template_source": model.template_source,
-            "backend": backend.name if model.n_gpu_layers else "CPU",
-            "gpu_available": backend.gpu_offload,
-        })
+        self.model_loaded.emit(
+            {
+                "path": str(model.path),
+                "name": model.display_name,
+                "architecture": info.architecture,
+                "quantization": info.file_type_name,
+                "n_ctx": model.n_ctx,
+                "n_threads": model.n_threads,
+                "n_gpu_layers": model.n_gpu_layers,
+                "n_layers": info.n_layers,
+                "load_ms": model.load_ms,
+                "template_source": model.template_source,
+                "backend": backend.name if model.n_gpu_layers else "CPU",
+                "gpu_available": backend.gpu_offload,
+            }
+        )
 
     @Slot()
     def unload_model(self) -> None:

@@ -1,4 +1,5 @@
 """The window: Chat (and the other parts as they join), with the model and compute backend in the status bar."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray
@@ -55,7 +56,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(QByteArray.fromBase64(geometry.encode()))
         if store.recovered_from:
             self.statusBar().showMessage(
-                f"The conversation database was damaged: a copy was kept at {store.recovered_from} and a fresh one opened.", 30000
+                f"The conversation database was damaged: a copy was kept at {store.recovered_from}"
+                " and a fresh one opened.",
+                30000,
             )
         if load_models:
             self.chat_pane.load_model(settings.get("chat_model", ""))
@@ -70,9 +73,14 @@ class MainWindow(QMainWindow):
             compute = f"{info['backend']} ({shown} GPU layers)"
         else:
             compute = "CPU" + ("" if info["gpu_available"] else " (no GPU backend in this build)")
-        template = "" if info["template_source"] == "model" else f" · template inferred ({info['template_source'].split(':', 1)[1]})"
+        template = (
+            ""
+            if info["template_source"] == "model"
+            else f" · template inferred ({info['template_source'].split(':', 1)[1]})"
+        )
         self.model_label.setText(
-            f"{info['name']} · {info['quantization']} · {compute} · {info['n_threads']} threads · ctx {info['n_ctx']}{template}"
+            f"{info['name']} · {info['quantization']} · {compute} · {info['n_threads']} threads"
+            f" · ctx {info['n_ctx']}{template}"
         )
 
     def _on_busy_changed(self, message: str, progress: float) -> None:

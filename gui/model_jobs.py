@@ -1,9 +1,11 @@
 """One-shot model jobs (download, import, header reading) on a QThreadPool, reporting back through a
 small signals object that lives in the GUI thread, so results arrive as queued signals."""
+
 from __future__ import annotations
 
 import traceback
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
@@ -43,8 +45,13 @@ class JobRunner(QObject):
         self.pool.setMaxThreadCount(max_threads)
         self._live: set[JobSignals] = set()
 
-    def start(self, work: Callable[[Callable[[Any], None]], Any], on_done: Callable[[Any], None],
-              on_failed: Callable[[str], None], on_progress: Callable[[Any], None] | None = None) -> JobSignals:
+    def start(
+        self,
+        work: Callable[[Callable[[Any], None]], Any],
+        on_done: Callable[[Any], None],
+        on_failed: Callable[[str], None],
+        on_progress: Callable[[Any], None] | None = None,
+    ) -> JobSignals:
         signals = JobSignals(self)
         self._live.add(signals)
         signals.finished.connect(on_done)

@@ -4,18 +4,37 @@ downloads, and import by file picker or drag-and-drop.
 Header reading, imports and downloads run on a job pool; this widget only paints their results.
 It never deletes a model that `in_use_paths()` names.
 """
+
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable, Optional
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView,
-    QLabel, QLineEdit, QMessageBox, QPushButton, QScrollArea, QSlider, QSpinBox, QSplitter, QTableWidget,
-    QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSlider,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from backend import hardware
@@ -28,8 +47,18 @@ from gui.model_jobs import JobRunner
 
 DEFAULT_N_CTX = 4096
 WHISPER_FULL_AUDIO_CTX = 1500
-INSTALLED_COLUMNS = ["Name", "Kind", "Architecture", "Parameters", "Quantization", "Size", "Context",
-                     "Template / languages", "Fit", "Origin"]
+INSTALLED_COLUMNS = [
+    "Name",
+    "Kind",
+    "Architecture",
+    "Parameters",
+    "Quantization",
+    "Size",
+    "Context",
+    "Template / languages",
+    "Fit",
+    "Origin",
+]
 CATALOG_COLUMNS = ["Name", "Kind", "Parameters", "Quantization", "Download", "Needs", "Languages", "Fit", ""]
 
 
@@ -175,8 +204,10 @@ class ModelManager(QWidget):
         self.audio_ctx = QSpinBox()
         self.audio_ctx.setRange(64, WHISPER_FULL_AUDIO_CTX)
         self.audio_ctx.setSingleStep(64)
-        self.audio_ctx.setToolTip("Whisper encodes a 30 s window (1500) unless lowered; smaller is faster "
-                                  "on short live chunks, at some cost in accuracy.")
+        self.audio_ctx.setToolTip(
+            "Whisper encodes a 30 s window (1500) unless lowered; smaller is faster "
+            "on short live chunks, at some cost in accuracy."
+        )
         self.audio_ctx.valueChanged.connect(self._on_compute_setting_changed)
         self.fit_label = QLabel()
         self.fit_label.setWordWrap(True)
@@ -233,8 +264,12 @@ class ModelManager(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.catalog_table, 1)
         layout.addLayout(url_row)
-        layout.addWidget(QLabel("Sizes are approximate until the server confirms them. Whisper memory and "
-                                "speed (relative to large) are for the unquantized model."))
+        layout.addWidget(
+            QLabel(
+                "Sizes are approximate until the server confirms them. Whisper memory and "
+                "speed (relative to large) are for the unquantized model."
+            )
+        )
         self._fill_catalog()
         return page
 
@@ -242,8 +277,11 @@ class ModelManager(QWidget):
 
     def refresh(self) -> None:
         """Read the installed models again (headers on the job pool)."""
-        self.jobs.start(lambda report: registry.list_installed(), self._on_refresh_finished,
-                        lambda message: self.show_message(message, error=True))
+        self.jobs.start(
+            lambda report: registry.list_installed(),
+            self._on_refresh_finished,
+            lambda message: self.show_message(message, error=True),
+        )
 
     def _on_refresh_finished(self, result) -> None:
         selected = self.selected_model()
@@ -278,32 +316,48 @@ class ModelManager(QWidget):
         else:
             extra, context = model.languages, "30 s window"
         fit = self._fit_for(model)
-        cells = [model.title, "Chat" if model.kind == "chat" else "Speech", model.architecture, model.parameters,
-                 model.quantization + (f" ({model.bits_per_weight:.2f} bpw)" if model.bits_per_weight else ""),
-                 _size(model.file_size), context, extra, fit.verdict if fit else "", model.origin]
+        cells = [
+            model.title,
+            "Chat" if model.kind == "chat" else "Speech",
+            model.architecture,
+            model.parameters,
+            model.quantization + (f" ({model.bits_per_weight:.2f} bpw)" if model.bits_per_weight else ""),
+            _size(model.file_size),
+            context,
+            extra,
+            fit.verdict if fit else "",
+            model.origin,
+        ]
         for column, text in enumerate(cells):
             item = QTableWidgetItem(text)
             item.setToolTip(str(model.path) if column == 0 else (fit.explain() if fit and column == 8 else text))
             table.setItem(row, column, item)
         table.item(row, 0).setData(Qt.UserRole, str(model.path))
 
-    def _fit_for(self, model: registry.InstalledModel) -> Optional[hardware.FitEstimate]:
+    def _fit_for(self, model: registry.InstalledModel) -> hardware.FitEstimate | None:
         if model.kind != "chat" or not model.n_layers:
             return None
         saved = self.settings.model_settings(model.path)
         n_ctx = int(saved.get("n_ctx") or min(DEFAULT_N_CTX, model.context_length or DEFAULT_N_CTX))
-        return hardware.estimate_fit(model.file_size, model.n_layers, model.n_kv_heads, model.head_dim, n_ctx,
-                                     self._memory, int(saved.get("n_gpu_layers") or 0) if self._backend.gpu_offload else 0,
-                                     self._backend.vram_free)
+        return hardware.estimate_fit(
+            model.file_size,
+            model.n_layers,
+            model.n_kv_heads,
+            model.head_dim,
+            n_ctx,
+            self._memory,
+            int(saved.get("n_gpu_layers") or 0) if self._backend.gpu_offload else 0,
+            self._backend.vram_free,
+        )
 
-    def selected_path(self) -> Optional[Path]:
+    def selected_path(self) -> Path | None:
         items = self.installed_table.selectedItems()
         if not items:
             return None
         path = self.installed_table.item(items[0].row(), 0).data(Qt.UserRole)
         return Path(path) if path else None
 
-    def selected_model(self) -> Optional[registry.InstalledModel]:
+    def selected_model(self) -> registry.InstalledModel | None:
         path = self.selected_path()
         return next((m for m in self.installed if m.path == path), None)
 
@@ -327,32 +381,45 @@ class ModelManager(QWidget):
         self.show_folder_button.setEnabled(self.selected_path() is not None)
         self.delete_button.setEnabled(self.selected_path() is not None)
 
-    def _show_details(self, model: Optional[registry.InstalledModel]) -> None:
+    def _show_details(self, model: registry.InstalledModel | None) -> None:
         if model is None:
             path = self.selected_path()
             problem = next((b.problem for b in self.broken if b.path == path), "")
-            self.details.setText(f"{path}\n\nThis file cannot be used: {problem}" if path else "Select a model to see its details.")
+            self.details.setText(
+                f"{path}\n\nThis file cannot be used: {problem}" if path else "Select a model to see its details."
+            )
             return
-        lines = [f"<b>{model.title}</b>", f"Kind: {'chat LLM' if model.kind == 'chat' else 'speech (Whisper)'}",
-                 f"Architecture: {model.architecture}", f"Parameters: {model.parameters}",
-                 f"Quantization: {model.quantization}"
-                 + (f", {model.bits_per_weight:.2f} bits per weight" if model.bits_per_weight else ""),
-                 f"File size: {_size(model.file_size)}"]
+        lines = [
+            f"<b>{model.title}</b>",
+            f"Kind: {'chat LLM' if model.kind == 'chat' else 'speech (Whisper)'}",
+            f"Architecture: {model.architecture}",
+            f"Parameters: {model.parameters}",
+            f"Quantization: {model.quantization}"
+            + (f", {model.bits_per_weight:.2f} bits per weight" if model.bits_per_weight else ""),
+            f"File size: {_size(model.file_size)}",
+        ]
         if model.kind == "chat":
             lines.append(f"Context length: {model.context_length or 'unknown'} tokens")
-            lines.append("Chat template: " + ("embedded in the file" if model.has_chat_template
-                                              else "none; Hearth picks one by architecture"))
+            lines.append(
+                "Chat template: "
+                + ("embedded in the file" if model.has_chat_template else "none; Hearth picks one by architecture")
+            )
         else:
             lines.append(f"Languages: {model.languages}")
-        origin = {"linked": "linked where it lies", "imported": "imported (copied)", "downloaded": "downloaded",
-                  "bundled": "bundled with Hearth", "found": "found in the models folder"}[model.origin]
+        origin = {
+            "linked": "linked where it lies",
+            "imported": "imported (copied)",
+            "downloaded": "downloaded",
+            "bundled": "bundled with Hearth",
+            "found": "found in the models folder",
+        }[model.origin]
         lines.append(f"Origin: {origin}" + (f" from {model.source}" if model.source else ""))
         lines.append(f"Location: {model.path}")
         self.details.setText("<br>".join(lines))
 
     # --- per-model compute settings -------------------------------------------------------------
 
-    def _load_compute_settings(self, model: Optional[registry.InstalledModel]) -> None:
+    def _load_compute_settings(self, model: registry.InstalledModel | None) -> None:
         self.compute_box.setEnabled(model is not None)
         if model is None:
             return
@@ -378,9 +445,13 @@ class ModelManager(QWidget):
     def _set_row_visible(self, field: QWidget, visible: bool) -> None:
         row, _ = self._form.getWidgetPosition(field)
         if row < 0:  # the GPU slider sits inside a row layout
-            row = next(r for r in range(self._form.rowCount())
-                       if (item := self._form.itemAt(r, QFormLayout.FieldRole)) and item.layout()
-                       and item.layout().indexOf(field) >= 0)
+            row = next(
+                r
+                for r in range(self._form.rowCount())
+                if (item := self._form.itemAt(r, QFormLayout.FieldRole))
+                and item.layout()
+                and item.layout().indexOf(field) >= 0
+            )
         self._form.setRowVisible(row, visible)
 
     def _on_compute_setting_changed(self) -> None:
@@ -388,8 +459,11 @@ class ModelManager(QWidget):
         if self._building_settings or model is None:
             return
         if model.kind == "chat":
-            values = {"n_gpu_layers": self.gpu_layers.value(), "n_threads": self.threads.value(),
-                      "n_ctx": self.n_ctx.value()}
+            values = {
+                "n_gpu_layers": self.gpu_layers.value(),
+                "n_threads": self.threads.value(),
+                "n_ctx": self.n_ctx.value(),
+            }
         else:
             values = {"n_threads": self.threads.value(), "audio_ctx": self.audio_ctx.value()}
         self.settings.set_model_settings(model.path, values)
@@ -405,8 +479,14 @@ class ModelManager(QWidget):
         )
         fit = self._fit_for(model)
         self.fit_label.setText(f"At this context: {fit.verdict} — {fit.explain()}")
-        row = next((r for r in range(self.installed_table.rowCount())
-                    if self.installed_table.item(r, 0).data(Qt.UserRole) == str(model.path)), None)
+        row = next(
+            (
+                r
+                for r in range(self.installed_table.rowCount())
+                if self.installed_table.item(r, 0).data(Qt.UserRole) == str(model.path)
+            ),
+            None,
+        )
         if row is not None and self.installed_table.item(row, 8):
             self.installed_table.item(row, 8).setText(fit.verdict)
             self.installed_table.item(row, 8).setToolTip(fit.explain())
@@ -441,11 +521,15 @@ class ModelManager(QWidget):
             return
         model = self.selected_model()
         linked = model is not None and model.origin == "linked"
-        question = (f"Remove {path.name} from the list? The file itself stays at {path}." if linked
-                    else f"Delete {path.name} ({_size(path.stat().st_size) if path.exists() else 'missing'})?\n"
-                         "This cannot be undone.")
-        answer = QMessageBox.question(self, "Delete model", question, QMessageBox.Yes | QMessageBox.Cancel,
-                                      QMessageBox.Cancel)
+        question = (
+            f"Remove {path.name} from the list? The file itself stays at {path}."
+            if linked
+            else f"Delete {path.name} ({_size(path.stat().st_size) if path.exists() else 'missing'})?\n"
+            "This cannot be undone."
+        )
+        answer = QMessageBox.question(
+            self, "Delete model", question, QMessageBox.Yes | QMessageBox.Cancel, QMessageBox.Cancel
+        )
         if answer != QMessageBox.Yes:
             return
         try:
@@ -455,8 +539,9 @@ class ModelManager(QWidget):
         self.refresh()
 
     def _on_import_file_clicked(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Import models", str(Path.home()),
-                                                "Models (*.gguf *.bin);;All files (*)")
+        files, _ = QFileDialog.getOpenFileNames(
+            self, "Import models", str(Path.home()), "Models (*.gguf *.bin);;All files (*)"
+        )
         self.import_paths([Path(f) for f in files])
 
     def _on_import_folder_clicked(self) -> None:
@@ -468,9 +553,11 @@ class ModelManager(QWidget):
         mode = self.import_mode.currentData()
         for source in sources:
             self.show_message(f"Importing {source.name}…")
-            self.jobs.start(lambda report, s=source: import_model(s, mode, progress=report),
-                            self._on_import_finished,
-                            lambda message, s=source: self.show_message(f"Could not import {s.name}: {message}", error=True))
+            self.jobs.start(
+                lambda report, s=source: import_model(s, mode, progress=report),
+                self._on_import_finished,
+                lambda message, s=source: self.show_message(f"Could not import {s.name}: {message}", error=True),
+            )
 
     def _on_import_finished(self, model: registry.InstalledModel) -> None:
         self.show_message(f"Imported {model.title} ({model.path.name}).")
@@ -501,9 +588,14 @@ class ModelManager(QWidget):
 
     def _fill_catalog(self) -> None:
         n_ctx = self.catalog_ctx.value()
-        entries = catalog.filter_entries(self._entries, kind=self.kind_filter.currentData(),
-                                         language=self.language_filter.currentData(),
-                                         fits_only=self.fits_filter.isChecked(), n_ctx=n_ctx, mem=self._memory)
+        entries = catalog.filter_entries(
+            self._entries,
+            kind=self.kind_filter.currentData(),
+            language=self.language_filter.currentData(),
+            fits_only=self.fits_filter.isChecked(),
+            n_ctx=n_ctx,
+            mem=self._memory,
+        )
         installed_names = {m.path.name for m in self.installed}
         table = self.catalog_table
         table.setRowCount(0)
@@ -511,11 +603,22 @@ class ModelManager(QWidget):
             row = table.rowCount()
             table.insertRow(row)
             fit = entry.fit(n_ctx, self._memory)
-            needs = (f"~{entry.memory_gb:g} GB RAM, {entry.relative_speed:g}x speed" if entry.kind == "speech"
-                     else _size(fit.needed))
+            needs = (
+                f"~{entry.memory_gb:g} GB RAM, {entry.relative_speed:g}x speed"
+                if entry.kind == "speech"
+                else _size(fit.needed)
+            )
             languages = "English only" if entry.english_only else "multilingual"
-            cells = [entry.title, "Chat" if entry.kind == "chat" else "Speech", entry.params, entry.quant,
-                     f"~{_size(entry.size)}", needs, languages, fit.verdict]
+            cells = [
+                entry.title,
+                "Chat" if entry.kind == "chat" else "Speech",
+                entry.params,
+                entry.quant,
+                f"~{_size(entry.size)}",
+                needs,
+                languages,
+                fit.verdict,
+            ]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(fit.explain() if column in (5, 7) else entry.url if column == 0 else text)

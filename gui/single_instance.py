@@ -1,5 +1,6 @@
 """One Hearth per data folder: a second start raises the running window instead of opening the
 same database twice (two writers would each think their view of the conversations is the truth)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -38,7 +39,10 @@ class SingleInstance(QObject):
         QLocalServer.removeServer(self._name)  # a socket left by a crashed instance
         self._server = QLocalServer(self)
         if not self._server.listen(self._name):
-            log.warning("cannot listen for other starts (%s): they will be refused without raising this window", self._server.errorString())
+            log.warning(
+                "cannot listen for other starts (%s): they will be refused without raising this window",
+                self._server.errorString(),
+            )
         self._server.newConnection.connect(self._on_server_new_connection)
         return True
 

@@ -4,13 +4,14 @@ Live dictation and file transcription both run here, one at a time, because a wh
 is not thread-safe. The GUI stops dictation and cancels a file through threading.Events it sets
 directly; the PortAudio callback only fills the capture queue and never touches Qt.
 """
+
 from __future__ import annotations
 
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -25,10 +26,10 @@ from backend.subtitles import write
 LEVEL_EVERY_S = 0.05
 PROGRESS_EVERY_S = 0.1
 
-SourceFactory = Callable[[Optional[int]], AudioSource]
+SourceFactory = Callable[[int | None], AudioSource]
 
 
-def open_microphone(device: Optional[int]) -> MicrophoneCapture:
+def open_microphone(device: int | None) -> MicrophoneCapture:
     capture = MicrophoneCapture(device=device)
     capture.start()
     return capture
@@ -70,7 +71,7 @@ class SpeechWorker(QObject):
         self.source_factory = source_factory
         self.stop = threading.Event()  # ends the dictation; pending words are still committed
         self.cancel = threading.Event()  # aborts Whisper mid-call: a file's Cancel, or shutdown
-        self.engine: Optional[WhisperEngine] = None
+        self.engine: WhisperEngine | None = None
 
     def _engine(self, path: str) -> WhisperEngine:
         if not path:
@@ -79,12 +80,18 @@ class SpeechWorker(QObject):
         if self.engine is None or str(self.engine.model_path) != path:
             self.model_loading.emit(f"Loading {Path(path).name}…")
             self.engine = WhisperEngine(path)
-            self.model_loaded.emit({"path": path, "multilingual": self.engine.multilingual,
-                                    "size": self.engine.header.size_name, "threads": self.engine.n_threads})
+            self.model_loaded.emit(
+                {
+                    "path": path,
+                    "multilingual": self.engine.multilingual,
+                    "size": self.engine.header.size_name,
+                    "threads": self.engine.n_threads,
+                }
+            )
         return self.engine
 
     @Slot(str, object, dict)
-    def dictate(self, model_path: str, device: Optional[int], options: dict) -> None:
+    def dictate(self, model_path: str, device: int | None, options: dict) -> None:
         # The GUI cleared `stop` before sending this; a Stop pressed since then ends it at once.
         source = None
         try:
@@ -105,7 +112,9 @@ class SpeechWorker(QObject):
 
         result: dict = {}
         try:
-            result = self._as_dict(run_dictation(_MeteredSource(source, self.level_changed.emit), session, on_update, self.stop), session)
+            result = self._as_dict(
+                run_dictation(_MeteredSource(source, self.level_changed.emit), session, on_update, self.stop), session
+            )
         except AudioDeviceError as exc:
             result = self._as_dict(session.finish(), session) | {"error": f"{exc}. The text so far is kept."}
         except Exception as exc:  # never let an engine bug kill the worker thread silently
@@ -143,8 +152,14 @@ class SpeechWorker(QObject):
 
         try:
             engine = self._engine(model_path)
-            result = transcribe_file(engine, Path(media), language=options.get("language", "auto"),
-                                     translate=bool(options.get("translate")), progress=progress, cancel=self.cancel)
+            result = transcribe_file(
+                engine,
+                Path(media),
+                language=options.get("language", "auto"),
+                translate=bool(options.get("translate")),
+                progress=progress,
+                cancel=self.cancel,
+            )
             if result.cancelled:
                 self.file_finished.emit({"cancelled": True, "written": []})
                 return
@@ -156,7 +171,12 @@ class SpeechWorker(QObject):
             traceback.print_exc()
             self.file_finished.emit({"cancelled": False, "written": [], "error": f"unexpected error: {exc}"})
             return
-        self.file_finished.emit({
-            "cancelled": False, "written": written, "segments": len(result.segments),
-            "audio_seconds": result.audio_seconds, "real_time_factor": result.real_time_factor,
-        })
+        self.file_finished.emit(
+            {
+                "cancelled": False,
+                "written": written,
+                "segments": len(result.segments),
+                "audio_seconds": result.audio_seconds,
+                "real_time_factor": result.real_time_factor,
+            }
+        )

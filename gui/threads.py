@@ -3,6 +3,7 @@
 One QThread per engine; shutdown sets the cancel event, quits, and waits with a bound (never
 terminate(), which can kill a thread inside llama.cpp holding a lock).
 """
+
 from __future__ import annotations
 
 import threading
@@ -10,7 +11,7 @@ import weakref
 
 from PySide6.QtCore import QObject, QThread
 
-_threads: "weakref.WeakSet[QThread]" = weakref.WeakSet()
+_threads: weakref.WeakSet[QThread] = weakref.WeakSet()
 
 
 def start_worker_thread(worker: QObject, name: str) -> QThread:

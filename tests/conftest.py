@@ -1,4 +1,5 @@
 """Shared fixtures: isolated data dirs, the bundled models, a network guard, and a QThread leak check."""
+
 from __future__ import annotations
 
 import ipaddress
@@ -17,6 +18,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
 # --- network guard: every test, every socket --------------------------------------------------
+
 
 def _is_loopback(address) -> bool:
     if isinstance(address, tuple) and address:
@@ -84,6 +86,7 @@ def _is_ip_literal(name: str) -> bool:
 
 # --- isolated app dirs ------------------------------------------------------------------------
 
+
 @pytest.fixture(autouse=True)
 def data_dir(tmp_path, monkeypatch) -> Path:
     """Every test gets a fresh data dir; the user's real one is never touched."""
@@ -104,6 +107,7 @@ def empty_models_dir(tmp_path, monkeypatch) -> Path:
 
 
 # --- bundled models (built once into .test-artifacts, reused across runs) --------------------
+
 
 def _bundled(key: str) -> Path:
     from backend.models import bundled
@@ -146,6 +150,7 @@ def test_data() -> Path:
 
 
 # --- no QThread may outlive its test ----------------------------------------------------------
+
 
 @pytest.fixture(autouse=True)
 def no_leaked_qthreads(request):

@@ -1,4 +1,5 @@
 """Test media made on the fly: real encoders (PyAV) turn the WAV clips into the formats users have."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,6 +1,7 @@
 """A real HTTP file server on 127.0.0.1 that behaves like Hugging Face where it matters (Range,
 X-Linked-ETag on a redirect) and misbehaves on request (cuts connections, ignores Range, lies about
 sizes), logging every request so tests can prove what the client asked for."""
+
 from __future__ import annotations
 
 import hashlib
@@ -9,17 +10,16 @@ import time
 import urllib.parse
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Optional
 
 
 @dataclass
 class Served:
     data: bytes
-    sha256: Optional[str] = None  # what X-Linked-ETag claims; defaults to the true hash
+    sha256: str | None = None  # what X-Linked-ETag claims; defaults to the true hash
     honor_range: bool = True
-    cut_after: Optional[int] = None  # the first GET stops after this many body bytes
-    claimed_size: Optional[int] = None  # what HEAD claims instead of the true size
-    content_disposition: Optional[str] = None
+    cut_after: int | None = None  # the first GET stops after this many body bytes
+    claimed_size: int | None = None  # what HEAD claims instead of the true size
+    content_disposition: str | None = None
     chunk_delay_s: float = 0.0
 
 
@@ -27,7 +27,7 @@ class Served:
 class LoggedRequest:
     method: str
     path: str
-    range: Optional[str]
+    range: str | None
     start: float
     end: float = 0.0
     status: int = 0
@@ -38,7 +38,7 @@ class ModelServer:
     files: dict[str, Served] = field(default_factory=dict)
     log: list[LoggedRequest] = field(default_factory=list)
 
-    def start(self) -> "ModelServer":
+    def start(self) -> ModelServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -65,7 +65,9 @@ class ModelServer:
                     self.send_response(entry.status)
                     if served:
                         self.send_header("Location", f"/files/{name}")
-                        self.send_header("X-Linked-ETag", f'"{served.sha256 or hashlib.sha256(served.data).hexdigest()}"')
+                        self.send_header(
+                            "X-Linked-ETag", f'"{served.sha256 or hashlib.sha256(served.data).hexdigest()}"'
+                        )
                         self.send_header("X-Linked-Size", str(served.claimed_size or len(served.data)))
                     self.send_header("Content-Length", "0")
                     self.end_headers()
@@ -106,7 +108,7 @@ class ModelServer:
                     for i in range(0, len(payload), 64 * 1024):
                         if i + 64 * 1024 >= len(payload):
                             entry.end = time.monotonic()  # before the last write, so the client cannot finish first
-                        self.wfile.write(payload[i:i + 64 * 1024])
+                        self.wfile.write(payload[i : i + 64 * 1024])
                         if served.chunk_delay_s:
                             time.sleep(served.chunk_delay_s)
                 except (BrokenPipeError, ConnectionResetError):

@@ -1,5 +1,6 @@
 """Small random-weight llama GGUFs for tests that need a real, valid model file of a chosen size
 (import, registry, fit estimates) without waiting on the bundled half-gigabyte ones."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,12 +8,20 @@ from pathlib import Path
 import gguf
 import numpy as np
 
-TOKENS = ["<unk>", "<s>", "</s>"] + ["<0x%02X>" % b for b in range(256)]
+TOKENS = ["<unk>", "<s>", "</s>"] + [f"<0x{b:02X}>" for b in range(256)]
 
 
-def write_synthetic_gguf(path: Path, layers: int = 2, embd: int = 64, ff: int = 128, heads: int = 4,
-                         kv_heads: int | None = None, context: int = 4096, chat_template: str | None = None,
-                         name: str = "synthetic") -> Path:
+def write_synthetic_gguf(
+    path: Path,
+    layers: int = 2,
+    embd: int = 64,
+    ff: int = 128,
+    heads: int = 4,
+    kv_heads: int | None = None,
+    context: int = 4096,
+    chat_template: str | None = None,
+    name: str = "synthetic",
+) -> Path:
     rng = np.random.default_rng(0)
     w = gguf.GGUFWriter(str(path), "llama")
     w.add_name(name)

@@ -3,6 +3,7 @@
 Each module in COMMAND_MODULES exposes `register(subparsers)`, which adds its sub-commands and sets
 `func(args) -> int` on them.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -1,4 +1,5 @@
 """`complete` and `chat`: the seed's `./main -m MODEL -p PROMPT -n N`, on the app's own engine."""
+
 from __future__ import annotations
 
 import argparse
@@ -43,8 +44,12 @@ def register(subparsers) -> None:
 
 def _params(args) -> SamplingParams:
     return SamplingParams(
-        temperature=args.temp, top_p=args.top_p, top_k=args.top_k, repeat_penalty=args.repeat_penalty,
-        max_tokens=args.n_predict, seed=args.seed if args.seed >= 0 else None,
+        temperature=args.temp,
+        top_p=args.top_p,
+        top_k=args.top_k,
+        repeat_penalty=args.repeat_penalty,
+        max_tokens=args.n_predict,
+        seed=args.seed if args.seed >= 0 else None,
     )
 
 
@@ -79,23 +84,30 @@ def _stream(args, make_generation, echo_prompt: str) -> int:
     stats = generation.stats
     if args.json:
         model = engine.model
-        print(json.dumps({
-            "text": "".join(pieces),
-            "model": str(model.path),
-            "architecture": model.info.architecture,
-            "quantization": model.info.file_type_name,
-            "template": generation.template_source,
-            "n_threads": model.n_threads,
-            "n_gpu_layers": model.n_gpu_layers,
-            "stats": stats.to_dict(),
-        }, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "text": "".join(pieces),
+                    "model": str(model.path),
+                    "architecture": model.info.architecture,
+                    "quantization": model.info.file_type_name,
+                    "template": generation.template_source,
+                    "n_threads": model.n_threads,
+                    "n_gpu_layers": model.n_gpu_layers,
+                    "stats": stats.to_dict(),
+                },
+                ensure_ascii=False,
+            )
+        )
     else:
         print("\n\n" + stats.timings_block(), file=sys.stderr)
     return 0
 
 
 def run_complete(args) -> int:
-    return _stream(args, lambda engine, cancel: engine.stream_completion(args.prompt, _params(args), cancel), args.prompt)
+    return _stream(
+        args, lambda engine, cancel: engine.stream_completion(args.prompt, _params(args), cancel), args.prompt
+    )
 
 
 def run_chat(args) -> int:

@@ -1,4 +1,5 @@
 """`models …`: prepare the bundled models; list, inspect, import, download and delete models."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -36,6 +37,7 @@ def run_prepare(args) -> int:
 
 
 # --- list / info / import / download / delete -------------------------------------------------
+
 
 def _register_manager_commands(sub) -> None:
     p = sub.add_parser("list", help="installed models (or the catalog with --catalog)")
@@ -95,21 +97,35 @@ def run_list(args) -> int:
         return fail(str(exc))
     models = [m for m in models if not args.kind or m.kind == args.kind]
     if args.json:
-        print(json.dumps({"installed": [_jsonable(m) for m in models],
-                          "broken": [{"path": str(b.path), "problem": b.problem} for b in broken]}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "installed": [_jsonable(m) for m in models],
+                    "broken": [{"path": str(b.path), "problem": b.problem} for b in broken],
+                },
+                indent=2,
+            )
+        )
         return 0
     for m in models:
-        details = m.languages if m.kind == "speech" else f"ctx {m.context_length}, template {'yes' if m.has_chat_template else 'no'}"
-        print(f"{m.path.name}\t{m.kind}\t{m.architecture}\t{m.parameters}\t{m.quantization}\t"
-              f"{m.file_size / 1e6:.0f} MB\t{details}\t{m.origin}")
+        details = (
+            m.languages
+            if m.kind == "speech"
+            else f"ctx {m.context_length}, template {'yes' if m.has_chat_template else 'no'}"
+        )
+        print(
+            f"{m.path.name}\t{m.kind}\t{m.architecture}\t{m.parameters}\t{m.quantization}\t"
+            f"{m.file_size / 1e6:.0f} MB\t{details}\t{m.origin}"
+        )
     for b in broken:
         print(f"{b.path.name}\tBROKEN\t{b.problem}")
     return 0
 
 
 def _list_catalog(args) -> int:
-    entries = catalog.filter_entries(catalog.load_catalog(), kind=args.kind, language=args.language,
-                                     fits_only=args.fits, n_ctx=args.n_ctx)
+    entries = catalog.filter_entries(
+        catalog.load_catalog(), kind=args.kind, language=args.language, fits_only=args.fits, n_ctx=args.n_ctx
+    )
     if args.json:
         rows = [{**dataclasses.asdict(e), "fit": e.fit(args.n_ctx).verdict} for e in entries]
         print(json.dumps({"catalog": rows}, indent=2))
@@ -131,9 +147,16 @@ def run_info(args) -> int:
         out = _jsonable(model)
         out["compute_backend"] = {"name": backend.name, "gpu_offload": backend.gpu_offload}
         if fit:
-            out["fit"] = {"verdict": fit.verdict, "needed": fit.needed, "weights": fit.weights,
-                          "kv_cache": fit.kv_cache, "overhead": fit.overhead, "n_ctx": args.n_ctx,
-                          "ram_total": fit.ram_total, "ram_available": fit.ram_available}
+            out["fit"] = {
+                "verdict": fit.verdict,
+                "needed": fit.needed,
+                "weights": fit.weights,
+                "kv_cache": fit.kv_cache,
+                "overhead": fit.overhead,
+                "n_ctx": args.n_ctx,
+                "ram_total": fit.ram_total,
+                "ram_available": fit.ram_available,
+            }
         print(json.dumps(out, indent=2))
         return 0
     for key, value in _jsonable(model).items():
@@ -164,14 +187,20 @@ def _fraction_printer(label: str):
         if now - last[0] >= 0.5 or fraction >= 1.0:
             last[0] = now
             print(f"\r{label}: {fraction:6.1%}", end="", file=sys.stderr, flush=True)
+
     return show
 
 
 def _show_download(progress: DownloadProgress) -> None:
     total = f"{progress.total / 1e6:.1f} MB" if progress.total else "?"
     eta = f", {progress.eta_s:.0f} s left" if progress.eta_s is not None else ""
-    print(f"\r{progress.state.value}: {progress.done / 1e6:.1f} of {total} at {progress.speed_bps / 1e6:.1f} MB/s{eta}   ",
-          end="", file=sys.stderr, flush=True)
+    print(
+        f"\r{progress.state.value}: {progress.done / 1e6:.1f} of {total}"
+        f" at {progress.speed_bps / 1e6:.1f} MB/s{eta}   ",
+        end="",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def run_download(args) -> int:

@@ -1,4 +1,5 @@
 """`hearth transcribe FILE` and `hearth dictate`: speech recognition in the terminal, the seed's way."""
+
 from __future__ import annotations
 
 import argparse
@@ -84,18 +85,24 @@ def transcribe(args) -> int:
     except (HearthError, bundled.BundledModelError) as exc:
         return fail(str(exc))
     if args.format == "json":
-        text = json.dumps({
-            "file": str(args.file),
-            "model": str(engine.model_path),
-            "segments": [{"start": s.start, "end": s.end, "text": s.text} for s in result.segments],
-            "timings": {
-                "load_seconds": round(load_seconds, 3),
-                "decode_seconds": round(result.decode_seconds, 3),
-                "audio_seconds": round(result.audio_seconds, 3),
-                "transcribe_seconds": round(result.transcribe_seconds, 3),
-                "real_time_factor": round(result.real_time_factor, 4),
-            },
-        }, indent=2) + "\n"
+        text = (
+            json.dumps(
+                {
+                    "file": str(args.file),
+                    "model": str(engine.model_path),
+                    "segments": [{"start": s.start, "end": s.end, "text": s.text} for s in result.segments],
+                    "timings": {
+                        "load_seconds": round(load_seconds, 3),
+                        "decode_seconds": round(result.decode_seconds, 3),
+                        "audio_seconds": round(result.audio_seconds, 3),
+                        "transcribe_seconds": round(result.transcribe_seconds, 3),
+                        "real_time_factor": round(result.real_time_factor, 4),
+                    },
+                },
+                indent=2,
+            )
+            + "\n"
+        )
     else:
         text = render(result.segments, args.format)
     if args.output:
@@ -121,15 +128,22 @@ class _TerminalView:
 
     def __call__(self, update: DictationUpdate) -> None:
         if self.as_json:
-            print(json.dumps({
-                "committed": update.committed, "unconfirmed": update.unconfirmed,
-                "audio_time": round(update.audio_time, 2),
-                "latency": None if update.commit_latency is None else round(update.commit_latency, 3),
-                "dropped_seconds": round(update.dropped_seconds, 2),
-                "real_time_factor": round(update.real_time_factor, 3), "final": update.final,
-            }), flush=True)
+            print(
+                json.dumps(
+                    {
+                        "committed": update.committed,
+                        "unconfirmed": update.unconfirmed,
+                        "audio_time": round(update.audio_time, 2),
+                        "latency": None if update.commit_latency is None else round(update.commit_latency, 3),
+                        "dropped_seconds": round(update.dropped_seconds, 2),
+                        "real_time_factor": round(update.real_time_factor, 3),
+                        "final": update.final,
+                    }
+                ),
+                flush=True,
+            )
             return
-        new = update.committed[len(self.printed):]
+        new = update.committed[len(self.printed) :]
         if self.tty:
             sys.stdout.write("\0338\033[J" + new + "\0337")
             if update.unconfirmed:
@@ -189,8 +203,11 @@ def dictate(args) -> int:
         print()
         print(session.committed_text)
     if session.dropped_seconds or capture.dropped_seconds:
-        print(f"warning: {session.dropped_seconds + capture.dropped_seconds:.1f} s of audio dropped "
-              "(the computer could not keep up)", file=sys.stderr)
+        print(
+            f"warning: {session.dropped_seconds + capture.dropped_seconds:.1f} s of audio dropped "
+            "(the computer could not keep up)",
+            file=sys.stderr,
+        )
     if "error" in outcome:
         return fail(f"{outcome['error']} — the text so far is printed above")
     return 0

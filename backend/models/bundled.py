@@ -4,19 +4,20 @@ Each is built once into the app's model dir (atomic write, hash checked) and reu
 A small stamp beside the file records size, mtime and SHA-256, so later starts need not re-hash
 half a gigabyte.
 """
+
 from __future__ import annotations
 
 import importlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
 
 from backend import paths
 from backend.atomic import CHUNK, atomic_writer, sha256_file
 
-Progress = Optional[Callable[[float], None]]
+Progress = Callable[[float], None] | None
 
 
 class BundledModelError(RuntimeError):
@@ -29,7 +30,7 @@ class BundledModel:
     filename: str
     kind: str  # "chat" or "speech"
     title: str
-    sha256: Optional[str]  # None where the file is produced by conversion (hash recorded, not known)
+    sha256: str | None  # None where the file is produced by conversion (hash recorded, not known)
     build: Callable[[Path, Progress], None]
 
     @property
@@ -114,7 +115,7 @@ def _stamp_path(target: Path) -> Path:
     return target.with_name(target.name + ".verified.json")
 
 
-def _stamp_matches(target: Path, expected_sha: Optional[str]) -> bool:
+def _stamp_matches(target: Path, expected_sha: str | None) -> bool:
     try:
         stamp = json.loads(_stamp_path(target).read_text())
         st = target.stat()

@@ -3,13 +3,13 @@
 Chat entries carry the few architecture numbers the fit estimate needs, so it can be shown before
 anything is downloaded.
 """
+
 from __future__ import annotations
 
 import difflib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 
 from backend import hardware, paths
 from backend.errors import HearthError
@@ -31,28 +31,34 @@ class CatalogEntry:
     url: str
     size: int  # approximate; the server's HEAD gives the real one
     languages: tuple[str, ...]
-    sha256: Optional[str] = None
-    context_length: Optional[int] = None
-    n_layers: Optional[int] = None
-    n_kv_heads: Optional[int] = None
-    head_dim: Optional[int] = None
-    memory_gb: Optional[float] = None
-    relative_speed: Optional[float] = None
+    sha256: str | None = None
+    context_length: int | None = None
+    n_layers: int | None = None
+    n_kv_heads: int | None = None
+    head_dim: int | None = None
+    memory_gb: float | None = None
+    relative_speed: float | None = None
 
     @property
     def english_only(self) -> bool:
         return tuple(self.languages) == ("en",)
 
-    def fit(self, n_ctx: int = DEFAULT_FIT_CONTEXT, mem: Optional[hardware.Memory] = None,
-            gpu_layers: int = 0, vram_free: Optional[int] = None) -> hardware.FitEstimate:
+    def fit(
+        self,
+        n_ctx: int = DEFAULT_FIT_CONTEXT,
+        mem: hardware.Memory | None = None,
+        gpu_layers: int = 0,
+        vram_free: int | None = None,
+    ) -> hardware.FitEstimate:
         if self.kind == "speech":
             return hardware.estimate_whisper_fit(int((self.memory_gb or 1) * GB), mem)
         n_ctx = min(n_ctx, self.context_length or n_ctx)
-        return hardware.estimate_fit(self.size, self.n_layers, self.n_kv_heads, self.head_dim, n_ctx, mem,
-                                     gpu_layers, vram_free)
+        return hardware.estimate_fit(
+            self.size, self.n_layers, self.n_kv_heads, self.head_dim, n_ctx, mem, gpu_layers, vram_free
+        )
 
 
-def load_catalog(path: Optional[Path] = None) -> list[CatalogEntry]:
+def load_catalog(path: Path | None = None) -> list[CatalogEntry]:
     path = path or CATALOG_PATH
     try:
         raw = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -61,7 +67,7 @@ def load_catalog(path: Optional[Path] = None) -> list[CatalogEntry]:
         raise HearthError(f"the model catalog {path} is unreadable: {exc}") from None
 
 
-def find(name: str, entries: Optional[list[CatalogEntry]] = None) -> CatalogEntry:
+def find(name: str, entries: list[CatalogEntry] | None = None) -> CatalogEntry:
     """An entry by key ('qwen2.5-0.5b-instruct-q4_k_m', 'whisper-base.en') or file name."""
     entries = entries if entries is not None else load_catalog()
     for entry in entries:
@@ -73,9 +79,14 @@ def find(name: str, entries: Optional[list[CatalogEntry]] = None) -> CatalogEntr
     raise HearthError(f"no catalog model named {name!r}{hint}")
 
 
-def filter_entries(entries: list[CatalogEntry], kind: Optional[str] = None, language: Optional[str] = None,
-                   fits_only: bool = False, n_ctx: int = DEFAULT_FIT_CONTEXT,
-                   mem: Optional[hardware.Memory] = None) -> list[CatalogEntry]:
+def filter_entries(
+    entries: list[CatalogEntry],
+    kind: str | None = None,
+    language: str | None = None,
+    fits_only: bool = False,
+    n_ctx: int = DEFAULT_FIT_CONTEXT,
+    mem: hardware.Memory | None = None,
+) -> list[CatalogEntry]:
     """language: 'multilingual' hides English-only models, 'en-only' shows only them."""
     mem = mem or hardware.memory()
     out = []

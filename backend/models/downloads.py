@@ -8,6 +8,7 @@ passes): nothing half-written is ever taken for a model.
 `Download.run()` blocks; callers run it on a worker (QThreadPool in the GUI, the main thread in the
 CLI) and steer it from any thread with `pause()` and `cancel()`. Nothing here starts on its own.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -24,9 +25,9 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
 
 from backend.errors import HearthError
 
@@ -57,16 +58,16 @@ class DownloadState(enum.Enum):
 @dataclass(frozen=True)
 class DownloadProgress:
     done: int
-    total: Optional[int]
+    total: int | None
     speed_bps: float
     state: DownloadState
 
     @property
-    def fraction(self) -> Optional[float]:
+    def fraction(self) -> float | None:
         return self.done / self.total if self.total else None
 
     @property
-    def eta_s(self) -> Optional[float]:
+    def eta_s(self) -> float | None:
         if not self.total or self.speed_bps <= 0:
             return None
         return max(self.total - self.done, 0) / self.speed_bps
@@ -75,8 +76,8 @@ class DownloadProgress:
 @dataclass(frozen=True)
 class RemoteFile:
     url: str
-    size: Optional[int]
-    sha256: Optional[str]
+    size: int | None
+    sha256: str | None
     filename: str
 
 
@@ -101,7 +102,7 @@ def _filename_from_headers(headers: email.message.Message, url: str) -> str:
     return safe_filename(urllib.parse.unquote(urllib.parse.urlsplit(url).path))
 
 
-def _sha256_from_headers(headers: email.message.Message) -> Optional[str]:
+def _sha256_from_headers(headers: email.message.Message) -> str | None:
     # Hugging Face serves LFS files with their SHA-256 as X-Linked-ETag (a plain ETag means nothing).
     value = headers.get("X-Linked-ETag")
     if not value:
@@ -126,12 +127,12 @@ class _KeepMethodRedirects(urllib.request.HTTPRedirectHandler):
         return new
 
 
-def _opener(redirects: Optional[_KeepMethodRedirects] = None) -> urllib.request.OpenerDirector:
+def _opener(redirects: _KeepMethodRedirects | None = None) -> urllib.request.OpenerDirector:
     # ProxyHandler() with no argument reads HTTP(S)_PROXY / NO_PROXY from the environment.
     return urllib.request.build_opener(urllib.request.ProxyHandler(), redirects or _KeepMethodRedirects())
 
 
-def _request(url: str, method: str, headers: Optional[dict] = None) -> urllib.request.Request:
+def _request(url: str, method: str, headers: dict | None = None) -> urllib.request.Request:
     return urllib.request.Request(url, method=method, headers={"User-Agent": USER_AGENT, **(headers or {})})
 
 
@@ -171,10 +172,17 @@ def probe(url: str) -> RemoteFile:
 class Download:
     """One file from one URL into `dest_dir`. Thread-safe controls: pause(), cancel()."""
 
-    def __init__(self, url: str, dest_dir: Path, *, sha256: Optional[str] = None, filename: Optional[str] = None,
-                 validate: Optional[Callable[[Path], None]] = None,
-                 on_progress: Optional[Callable[[DownloadProgress], None]] = None,
-                 on_installed: Optional[Callable[[Path], None]] = None):
+    def __init__(
+        self,
+        url: str,
+        dest_dir: Path,
+        *,
+        sha256: str | None = None,
+        filename: str | None = None,
+        validate: Callable[[Path], None] | None = None,
+        on_progress: Callable[[DownloadProgress], None] | None = None,
+        on_installed: Callable[[Path], None] | None = None,
+    ):
         self.url = url
         self.dest_dir = Path(dest_dir)
         self.expected_sha256 = sha256.lower() if sha256 else None
@@ -183,9 +191,9 @@ class Download:
         self.on_progress = on_progress
         self.on_installed = on_installed
         self.state = DownloadState.QUEUED
-        self.error: Optional[str] = None
-        self.target: Optional[Path] = self.dest_dir / self.requested_filename if self.requested_filename else None
-        self.total: Optional[int] = None
+        self.error: str | None = None
+        self.target: Path | None = self.dest_dir / self.requested_filename if self.requested_filename else None
+        self.total: int | None = None
         self.done = 0
         self.verified = False
         self._pause = threading.Event()
@@ -206,7 +214,7 @@ class Download:
             self._set_state(DownloadState.CANCELLED)
 
     @property
-    def part_path(self) -> Optional[Path]:
+    def part_path(self) -> Path | None:
         return self.target.with_name(self.target.name + ".part") if self.target else None
 
     # --- the work -----------------------------------------------------------------------------
@@ -266,7 +274,7 @@ class Download:
     def _meta_path(self) -> Path:
         return self.target.with_name(self.target.name + ".part.json")
 
-    def _resumable_bytes(self, remote: RemoteFile, expected_sha: Optional[str]) -> int:
+    def _resumable_bytes(self, remote: RemoteFile, expected_sha: str | None) -> int:
         part = self.part_path
         if not part.exists():
             return 0
@@ -275,7 +283,9 @@ class Download:
         except (OSError, ValueError):
             meta = {}
         have = part.stat().st_size
-        same_file = meta.get("url") == self.url and meta.get("size") == remote.size and meta.get("sha256") == expected_sha
+        same_file = (
+            meta.get("url") == self.url and meta.get("size") == remote.size and meta.get("sha256") == expected_sha
+        )
         if not same_file or (remote.size is not None and have > remote.size):
             part.unlink()  # a part of some other file (or another version): start again
             return 0
@@ -301,7 +311,7 @@ class Download:
                 remaining -= len(block)
                 self._check_stop()
 
-    def _write_meta(self, remote: RemoteFile, expected_sha: Optional[str]) -> None:
+    def _write_meta(self, remote: RemoteFile, expected_sha: str | None) -> None:
         self._meta_path().write_text(json.dumps({"url": self.url, "size": remote.size, "sha256": expected_sha}))
 
     def _transfer(self, digest, start: int):
@@ -341,13 +351,15 @@ class Download:
         self._report(force=True)
         return digest
 
-    def _finish(self, actual_sha: str, expected_sha: Optional[str]) -> None:
+    def _finish(self, actual_sha: str, expected_sha: str | None) -> None:
         part = self.part_path
         size = part.stat().st_size
         if self.total is not None and size != self.total:
             self._discard_part()
-            raise DownloadError(f"{self.target.name}: got {size:,} bytes, the server announced {self.total:,}; "
-                                "the download was deleted, try again")
+            raise DownloadError(
+                f"{self.target.name}: got {size:,} bytes, the server announced {self.total:,}; "
+                "the download was deleted, try again"
+            )
         if expected_sha and actual_sha != expected_sha:
             self._discard_part()
             raise DownloadError(
@@ -410,7 +422,7 @@ class _Stopped(Exception):
     pass
 
 
-def _gb(n: Optional[int]) -> str:
+def _gb(n: int | None) -> str:
     if n is None:
         return "an unknown size"
     if n >= 1 << 30:

@@ -5,6 +5,7 @@ Gemma 3's 262k-token vocabulary here), far too slow for listing installed models
 header itself over a memory map, using the package's type tables (value types, quantization block
 sizes, file-type names), skips arrays it does not need, and never touches tensor data.
 """
+
 from __future__ import annotations
 
 import mmap
@@ -12,7 +13,7 @@ import struct
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from gguf.constants import (
     GGML_QUANT_SIZES,
@@ -34,9 +35,17 @@ MAX_KV_PAIRS = 100_000
 MAX_KEPT_ARRAY = 4096
 
 _SCALARS = {
-    GGUFValueType.UINT8: "B", GGUFValueType.INT8: "b", GGUFValueType.UINT16: "H", GGUFValueType.INT16: "h",
-    GGUFValueType.UINT32: "I", GGUFValueType.INT32: "i", GGUFValueType.FLOAT32: "f", GGUFValueType.BOOL: "?",
-    GGUFValueType.UINT64: "Q", GGUFValueType.INT64: "q", GGUFValueType.FLOAT64: "d",
+    GGUFValueType.UINT8: "B",
+    GGUFValueType.INT8: "b",
+    GGUFValueType.UINT16: "H",
+    GGUFValueType.INT16: "h",
+    GGUFValueType.UINT32: "I",
+    GGUFValueType.INT32: "i",
+    GGUFValueType.FLOAT32: "f",
+    GGUFValueType.BOOL: "?",
+    GGUFValueType.UINT64: "Q",
+    GGUFValueType.INT64: "q",
+    GGUFValueType.FLOAT64: "d",
 }
 
 
@@ -46,17 +55,17 @@ class GgufInfo:
     file_size: int
     architecture: str
     name: str
-    size_label: Optional[str]
+    size_label: str | None
     parameter_count: int
     file_type_name: str
     bits_per_weight: float
-    context_length: Optional[int]
+    context_length: int | None
     n_layers: int
     n_heads: int
     n_kv_heads: int
     head_dim: int
     embedding_length: int
-    chat_template: Optional[str]
+    chat_template: str | None
     tensor_bytes: int
 
     @property
@@ -97,7 +106,7 @@ class _Cursor:
         length = self.take("Q")
         if self.pos + length > len(self.buf):
             raise _Truncated
-        raw = self.buf[self.pos:self.pos + length]
+        raw = self.buf[self.pos : self.pos + length]
         self.pos += length
         return bytes(raw)
 
@@ -117,7 +126,7 @@ class _Cursor:
             raise ValueError(f"unknown metadata value type {vtype}")
         return self.take(fmt)
 
-    def array(self) -> Optional[list]:
+    def array(self) -> list | None:
         item_type, count = self.take("IQ")
         if item_type == GGUFValueType.STRING:
             for _ in range(count):
@@ -149,7 +158,9 @@ def _reject_non_gguf(path: Path, head: bytes) -> None:
             "convert_llama_ggml_to_gguf.py."
         )
     if head[:4] != GGUF_MAGIC:
-        raise ModelFileError(f"{path.name} is not a GGUF model file: it looks like {guess_content(head)}, not 'GGUF' data.")
+        raise ModelFileError(
+            f"{path.name} is not a GGUF model file: it looks like {guess_content(head)}, not 'GGUF' data."
+        )
 
 
 def guess_content(head: bytes) -> str:
@@ -158,7 +169,7 @@ def guess_content(head: bytes) -> str:
     return "a text file" if looks_like_text else "an unknown format"
 
 
-def _scalar(meta: dict, key: str) -> Optional[int]:
+def _scalar(meta: dict, key: str) -> int | None:
     value = meta.get(key)
     if isinstance(value, list):  # some architectures store per-layer head counts
         value = max(value) if value else None
@@ -186,7 +197,7 @@ def _tensor_bytes(ggml_type: int, n_elements: int) -> int:
     try:
         block, type_size = GGML_QUANT_SIZES[GGMLQuantizationType(ggml_type)]
     except (ValueError, KeyError):
-        raise ModelFileError(f"uses tensor type {ggml_type}, which this version of Hearth does not know")
+        raise ModelFileError(f"uses tensor type {ggml_type}, which this version of Hearth does not know") from None
     return n_elements // block * type_size
 
 
@@ -207,8 +218,7 @@ def read_gguf_info(path: str | Path) -> GgufInfo:
             return _parse(path, file_size, buf)
     except _Truncated:
         raise ModelFileError(
-            f"{path.name} is truncated: its header ends early ({file_size:,} bytes). "
-            "Download it again."
+            f"{path.name} is truncated: its header ends early ({file_size:,} bytes). Download it again."
         ) from None
     except OSError as exc:
         raise ModelFileError(f"cannot read {path}: {exc.strerror or exc}") from None

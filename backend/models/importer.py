@@ -2,13 +2,14 @@
 faster-whisper folder (converted to ggml). The header is checked before anything is written, and a
 copy appears under its final name only when complete, so a bad or interrupted import leaves nothing.
 """
+
 from __future__ import annotations
 
 import enum
 import shutil
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
 
 from backend import paths
 from backend.atomic import CHUNK, atomic_writer
@@ -17,7 +18,7 @@ from backend.models import registry
 from backend.models.downloads import safe_filename
 from backend.models.whisper_convert import convert_ct2_to_ggml
 
-Progress = Optional[Callable[[float], None]]
+Progress = Callable[[float], None] | None
 
 
 class ImportMode(enum.Enum):
@@ -33,8 +34,12 @@ def _is_faster_whisper_dir(path: Path) -> bool:
     return (path / "model.bin").is_file() and (path / "config.json").is_file()
 
 
-def import_model(source: str | Path, mode: ImportMode = ImportMode.COPY, progress: Progress = None,
-                 cancel: Optional[threading.Event] = None) -> registry.InstalledModel:
+def import_model(
+    source: str | Path,
+    mode: ImportMode = ImportMode.COPY,
+    progress: Progress = None,
+    cancel: threading.Event | None = None,
+) -> registry.InstalledModel:
     source = Path(source).expanduser()
     if not source.exists():
         raise ModelFileError(f"{source} does not exist")
@@ -55,7 +60,7 @@ def import_model(source: str | Path, mode: ImportMode = ImportMode.COPY, progres
     return registry.InstalledModel(**{**model.__dict__, "path": target, "origin": "imported", "source": str(source)})
 
 
-def _copy(source: Path, target: Path, progress: Progress, cancel: Optional[threading.Event]) -> None:
+def _copy(source: Path, target: Path, progress: Progress, cancel: threading.Event | None) -> None:
     total = source.stat().st_size
     free = shutil.disk_usage(target.parent).free
     if free < total:

@@ -4,14 +4,15 @@ plus imports linked where they lie, each described from its own header.
 A small index (`models.json` in the models folder) remembers where a file came from and which
 imports live outside the folder; the files themselves are the truth for everything else.
 """
+
 from __future__ import annotations
 
 import contextlib
 import json
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Optional
 
 from gguf.constants import LlamaFileType
 
@@ -42,14 +43,14 @@ class InstalledModel:
     architecture: str = ""
     parameters: str = ""
     quantization: str = ""
-    bits_per_weight: Optional[float] = None
-    context_length: Optional[int] = None
-    has_chat_template: Optional[bool] = None
+    bits_per_weight: float | None = None
+    context_length: int | None = None
+    has_chat_template: bool | None = None
     languages: str = ""  # speech: "multilingual" / "English only"
     n_layers: int = 0
     n_kv_heads: int = 0
     head_dim: int = 0
-    source: Optional[str] = None
+    source: str | None = None
 
     @property
     def key(self) -> str:
@@ -78,7 +79,7 @@ def _looks_like_whisper(path: Path) -> bool:
     return n_vocab in WHISPER_VOCABS and n_audio_ctx == WHISPER_AUDIO_CTX
 
 
-def describe(path: Path, origin: str = "found", source: Optional[str] = None) -> InstalledModel:
+def describe(path: Path, origin: str = "found", source: str | None = None) -> InstalledModel:
     """Read a model file's header; ModelFileError (with a message for the user) if it is not usable."""
     path = Path(path)
     try:
@@ -98,31 +99,48 @@ def describe(path: Path, origin: str = "found", source: Optional[str] = None) ->
     )
 
 
-def _describe_gguf(path: Path, origin: str, source: Optional[str]) -> InstalledModel:
+def _describe_gguf(path: Path, origin: str, source: str | None) -> InstalledModel:
     info = read_gguf_info(path)
     return InstalledModel(
-        path=path, kind="chat", title=info.name, origin=origin, file_size=info.file_size,
-        architecture=info.architecture, parameters=info.size_label or info.parameter_label,
-        quantization=info.file_type_name, bits_per_weight=round(info.bits_per_weight, 2),
-        context_length=info.context_length, has_chat_template=info.has_chat_template,
-        n_layers=info.n_layers, n_kv_heads=info.n_kv_heads, head_dim=info.head_dim, source=source,
+        path=path,
+        kind="chat",
+        title=info.name,
+        origin=origin,
+        file_size=info.file_size,
+        architecture=info.architecture,
+        parameters=info.size_label or info.parameter_label,
+        quantization=info.file_type_name,
+        bits_per_weight=round(info.bits_per_weight, 2),
+        context_length=info.context_length,
+        has_chat_template=info.has_chat_template,
+        n_layers=info.n_layers,
+        n_kv_heads=info.n_kv_heads,
+        head_dim=info.head_dim,
+        source=source,
     )
 
 
-def _describe_whisper(path: Path, origin: str, source: Optional[str]) -> InstalledModel:
+def _describe_whisper(path: Path, origin: str, source: str | None) -> InstalledModel:
     header = read_whisper_header(path)
     english = not header.multilingual
     size = header.size_name
     return InstalledModel(
-        path=path, kind="speech", title=f"Whisper {size}{'.en' if english else ''}", origin=origin,
-        file_size=path.stat().st_size, architecture="whisper", parameters=WHISPER_PARAMS.get(size, ""),
-        quantization=_ftype_name(header.ftype), context_length=header.n_audio_ctx,
+        path=path,
+        kind="speech",
+        title=f"Whisper {size}{'.en' if english else ''}",
+        origin=origin,
+        file_size=path.stat().st_size,
+        architecture="whisper",
+        parameters=WHISPER_PARAMS.get(size, ""),
+        quantization=_ftype_name(header.ftype),
+        context_length=header.n_audio_ctx,
         languages="English only" if english else "multilingual",
-        n_layers=header.n_audio_layer + header.n_text_layer, source=source,
+        n_layers=header.n_audio_layer + header.n_text_layer,
+        source=source,
     )
 
 
-def _cached_describe(path: Path, origin: str, source: Optional[str]) -> InstalledModel:
+def _cached_describe(path: Path, origin: str, source: str | None) -> InstalledModel:
     st = path.stat()
     key = (str(path), st.st_size, st.st_mtime_ns)
     with _cache_lock:
@@ -136,6 +154,7 @@ def _cached_describe(path: Path, origin: str, source: Optional[str]) -> Installe
 
 # --- the index ----------------------------------------------------------------------------------
 
+
 def _index_path() -> Path:
     return paths.models_dir() / INDEX_NAME
 
@@ -148,7 +167,7 @@ def _read_index() -> dict:
         return {}
 
 
-def record(path: Path, origin: str, source: Optional[str] = None) -> None:
+def record(path: Path, origin: str, source: str | None = None) -> None:
     """Remember where an installed file came from (and, for links, that it lives elsewhere)."""
     index = _read_index()
     index[str(Path(path).resolve())] = {"origin": origin, "source": source}
@@ -163,6 +182,7 @@ def _forget(path: Path) -> None:
 
 # --- listing ------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class BrokenModel:
     path: Path
@@ -172,8 +192,11 @@ class BrokenModel:
 def _candidates() -> list[Path]:
     folder = paths.models_dir()
     files = [
-        p for p in folder.iterdir()
-        if p.is_file() and p.suffix in MODEL_SUFFIXES and not p.name.startswith(".")
+        p
+        for p in folder.iterdir()
+        if p.is_file()
+        and p.suffix in MODEL_SUFFIXES
+        and not p.name.startswith(".")
         and not p.name.endswith(SKIP_SUFFIXES)
     ]
     linked = [Path(p) for p, meta in _read_index().items() if meta.get("origin") == "linked"]
@@ -215,14 +238,27 @@ def find_installed(name: str) -> Path:
 
 # --- downloading ------------------------------------------------------------------------------
 
-def model_download(url: str, sha256: Optional[str] = None, filename: Optional[str] = None,
-                   on_progress: Optional[Callable[[DownloadProgress], None]] = None) -> Download:
+
+def model_download(
+    url: str,
+    sha256: str | None = None,
+    filename: str | None = None,
+    on_progress: Callable[[DownloadProgress], None] | None = None,
+) -> Download:
     """A download into the models folder that installs only a file whose header reads as a model."""
-    return Download(url, paths.models_dir(), sha256=sha256, filename=filename, validate=describe,
-                    on_progress=on_progress, on_installed=lambda path: record(path, "downloaded", url))
+    return Download(
+        url,
+        paths.models_dir(),
+        sha256=sha256,
+        filename=filename,
+        validate=describe,
+        on_progress=on_progress,
+        on_installed=lambda path: record(path, "downloaded", url),
+    )
 
 
 # --- deleting -----------------------------------------------------------------------------------
+
 
 def same_file(a: Path, b: Path) -> bool:
     with contextlib.suppress(OSError):

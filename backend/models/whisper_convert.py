@@ -4,22 +4,24 @@ No ggml Whisper model ships on the registries we reach, but CTranslate2 ones do;
 hold the same weights under different names, with Q/K/V fused in CT2. The output loads in
 whisper.cpp (pywhispercpp) and decodes the same tokens as CTranslate2's own greedy search.
 """
+
 from __future__ import annotations
 
 import json
 import os
 import re
 import struct
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterator, Optional
+from typing import BinaryIO
 
 import numpy as np
 
 from backend.atomic import atomic_writer
 from backend.errors import ModelFileError
 
-Progress = Optional[Callable[[float], None]]
+Progress = Callable[[float], None] | None
 
 GGML_MAGIC = 0x67676D6C
 GGML_F32, GGML_F16 = 0, 1
@@ -49,11 +51,12 @@ class GgmlTensor:
     name: str
     source: Ct2Variable
     ggml_type: int
-    rows: Optional[slice] = None  # a slice of the first axis, for fused Q/K/V weights
+    rows: slice | None = None  # a slice of the first axis, for fused Q/K/V weights
     column: bool = False  # conv biases become [n, 1]
 
 
 # --- reading CTranslate2's model.bin ----------------------------------------------------------
+
 
 class _Reader:
     def __init__(self, fh: BinaryIO, size: int, path: Path):
@@ -136,9 +139,12 @@ def _scalar(fh: BinaryIO, var: Ct2Variable) -> int:
 
 # --- vocabulary ---------------------------------------------------------------------------------
 
+
 def _byte_decoder() -> dict[str, int]:
     """Invert GPT-2's byte-to-unicode table: token text is printable stand-ins for raw bytes."""
-    printable = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
+    printable = (
+        list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
+    )
     codes = printable[:]
     extra = 0
     for b in range(256):
@@ -188,6 +194,7 @@ def _token_bytes(tokens: list[str], source_dir: Path) -> list[bytes]:
 
 # --- the mel filterbank ------------------------------------------------------------------------
 
+
 def _hz_to_mel(hz: np.ndarray) -> np.ndarray:
     # Slaney's scale: linear to 1 kHz, logarithmic above.
     f_sp, min_log_hz = 200.0 / 3, 1000.0
@@ -218,6 +225,7 @@ def mel_filters(n_mels: int) -> np.ndarray:
 
 # --- names and hyper-parameters ----------------------------------------------------------------
 
+
 def _count_layers(variables: dict[str, Ct2Variable], side: str) -> int:
     indices = {int(m.group(1)) for name in variables if (m := re.match(rf"{side}/layer_(\d+)/", name))}
     if not indices or indices != set(range(len(indices))):
@@ -244,7 +252,7 @@ def _layer_norm(variables, ct2: str, ggml: str) -> list[GgmlTensor]:
     ]
 
 
-def _linear(variables, ct2: str, ggml: str, rows: Optional[slice] = None, bias: bool = True) -> list[GgmlTensor]:
+def _linear(variables, ct2: str, ggml: str, rows: slice | None = None, bias: bool = True) -> list[GgmlTensor]:
     out = [GgmlTensor(f"{ggml}.weight", _require(variables, f"{ct2}/weight"), GGML_F16, rows)]
     if bias:
         out.append(GgmlTensor(f"{ggml}.bias", _require(variables, f"{ct2}/bias"), GGML_F32, rows))
@@ -263,27 +271,41 @@ def _fused(variables, ct2: str, ggml_names: list[str]) -> list[GgmlTensor]:
 def tensor_plan(variables: dict[str, Ct2Variable]) -> list[GgmlTensor]:
     """Every ggml tensor whisper.cpp expects, with the CT2 variable it comes from."""
     plan = [
-        GgmlTensor("encoder.positional_embedding", _require(variables, "encoder/position_encodings/encodings"), GGML_F32),
+        GgmlTensor(
+            "encoder.positional_embedding", _require(variables, "encoder/position_encodings/encodings"), GGML_F32
+        ),
     ]
     for conv in ("conv1", "conv2"):
         plan.append(GgmlTensor(f"encoder.{conv}.weight", _require(variables, f"encoder/{conv}/weight"), GGML_F16))
-        plan.append(GgmlTensor(f"encoder.{conv}.bias", _require(variables, f"encoder/{conv}/bias"), GGML_F32, column=True))
+        plan.append(
+            GgmlTensor(f"encoder.{conv}.bias", _require(variables, f"encoder/{conv}/bias"), GGML_F32, column=True)
+        )
     for i in range(_count_layers(variables, "encoder")):
         ct2, ggml = f"encoder/layer_{i}", f"encoder.blocks.{i}"
         plan += _layer_norm(variables, f"{ct2}/self_attention/layer_norm", f"{ggml}.attn_ln")
-        plan += _fused(variables, f"{ct2}/self_attention/linear_0", [f"{ggml}.attn.{p}" for p in ("query", "key", "value")])
+        plan += _fused(
+            variables, f"{ct2}/self_attention/linear_0", [f"{ggml}.attn.{p}" for p in ("query", "key", "value")]
+        )
         plan += _linear(variables, f"{ct2}/self_attention/linear_1", f"{ggml}.attn.out")
         plan += _layer_norm(variables, f"{ct2}/ffn/layer_norm", f"{ggml}.mlp_ln")
         plan += _linear(variables, f"{ct2}/ffn/linear_0", f"{ggml}.mlp.0")
         plan += _linear(variables, f"{ct2}/ffn/linear_1", f"{ggml}.mlp.2")
     plan += _layer_norm(variables, "encoder/layer_norm", "encoder.ln_post")
 
-    plan.append(GgmlTensor("decoder.positional_embedding", _require(variables, "decoder/position_encodings/encodings"), GGML_F32))
-    plan.append(GgmlTensor("decoder.token_embedding.weight", _require(variables, "decoder/embeddings/weight"), GGML_F16))
+    plan.append(
+        GgmlTensor(
+            "decoder.positional_embedding", _require(variables, "decoder/position_encodings/encodings"), GGML_F32
+        )
+    )
+    plan.append(
+        GgmlTensor("decoder.token_embedding.weight", _require(variables, "decoder/embeddings/weight"), GGML_F16)
+    )
     for i in range(_count_layers(variables, "decoder")):
         ct2, ggml = f"decoder/layer_{i}", f"decoder.blocks.{i}"
         plan += _layer_norm(variables, f"{ct2}/self_attention/layer_norm", f"{ggml}.attn_ln")
-        plan += _fused(variables, f"{ct2}/self_attention/linear_0", [f"{ggml}.attn.{p}" for p in ("query", "key", "value")])
+        plan += _fused(
+            variables, f"{ct2}/self_attention/linear_0", [f"{ggml}.attn.{p}" for p in ("query", "key", "value")]
+        )
         plan += _linear(variables, f"{ct2}/self_attention/linear_1", f"{ggml}.attn.out")
         plan += _layer_norm(variables, f"{ct2}/attention/layer_norm", f"{ggml}.cross_attn_ln")
         plan += _linear(variables, f"{ct2}/attention/linear_0", f"{ggml}.cross_attn.query")
@@ -305,12 +327,22 @@ def hparams(variables: dict[str, Ct2Variable], fh: BinaryIO) -> list[int]:
     enc_heads = _scalar(fh, _require(variables, "encoder/num_heads"))
     dec_heads = _scalar(fh, _require(variables, "decoder/num_heads"))
     return [
-        n_vocab, audio_pos[0], audio_pos[1], enc_heads, _count_layers(variables, "encoder"),
-        text_pos[0], text_pos[1], dec_heads, _count_layers(variables, "decoder"), n_mels, FTYPE_F16,
+        n_vocab,
+        audio_pos[0],
+        audio_pos[1],
+        enc_heads,
+        _count_layers(variables, "encoder"),
+        text_pos[0],
+        text_pos[1],
+        dec_heads,
+        _count_layers(variables, "decoder"),
+        n_mels,
+        FTYPE_F16,
     ]
 
 
 # --- writing ------------------------------------------------------------------------------------
+
 
 def _tensor_bytes(fh: BinaryIO, tensor: GgmlTensor) -> tuple[tuple[int, ...], bytes]:
     arr = _load(fh, tensor.source)

@@ -3,6 +3,7 @@
 whisper.cpp aborts the process on some malformed files, so anything a user points us at is
 checked here first and refused with a message instead.
 """
+
 from __future__ import annotations
 
 import os
@@ -15,8 +16,20 @@ from backend.errors import ModelFileError
 GGML_MAGIC = 0x67676D6C
 MULTILINGUAL_MIN_VOCAB = 51865  # whisper.cpp's own rule
 # ggml element sizes for the types whisper.cpp files use (f32, f16, and block-quantized ones).
-_TYPE_BLOCKS = {0: (1, 4), 1: (1, 2), 2: (32, 18), 3: (32, 20), 6: (32, 22), 7: (32, 24), 8: (32, 34),
-                10: (256, 84), 11: (256, 110), 12: (256, 144), 13: (256, 176), 14: (256, 210)}
+_TYPE_BLOCKS = {
+    0: (1, 4),
+    1: (1, 2),
+    2: (32, 18),
+    3: (32, 20),
+    6: (32, 22),
+    7: (32, 24),
+    8: (32, 34),
+    10: (256, 84),
+    11: (256, 110),
+    12: (256, 144),
+    13: (256, 176),
+    14: (256, 210),
+}
 _SIZES = {4: "tiny", 6: "base", 12: "small", 24: "medium", 32: "large"}
 
 
@@ -56,6 +69,7 @@ def read_whisper_header(path: Path) -> WhisperHeader:
     except OSError as exc:
         raise ModelFileError(f"cannot open the speech model {path}: {exc.strerror or exc}") from exc
     with fh:
+
         def ints(n: int) -> tuple[int, ...]:
             raw = fh.read(4 * n)
             if len(raw) != 4 * n:

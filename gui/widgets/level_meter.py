@@ -1,4 +1,5 @@
 """A horizontal input level meter: green to -12 dBFS, amber to -3, red above, with a falling peak mark."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, QSize, Qt
@@ -35,7 +36,9 @@ class LevelMeter(QWidget):
         rect = QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5)
         p.fillRect(rect, self.palette().base())
         width = rect.width() * self._fraction(self.level_db)
-        color = QColor("#2e7d32") if self.level_db < -12 else QColor("#f9a825") if self.level_db < -3 else QColor("#c62828")
+        color = (
+            QColor("#2e7d32") if self.level_db < -12 else QColor("#f9a825") if self.level_db < -3 else QColor("#c62828")
+        )
         p.fillRect(QRectF(rect.left(), rect.top(), width, rect.height()), color)
         x = rect.left() + rect.width() * self._fraction(self.peak_db)
         p.setPen(self.palette().text().color())

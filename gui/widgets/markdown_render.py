@@ -1,4 +1,5 @@
 """Markdown → HTML for a chat message, with highlighted code blocks and a Copy link on each."""
+
 from __future__ import annotations
 
 import html

@@ -1,7 +1,8 @@
 """The conversation as a column of message bubbles; only the bubble being streamed re-renders."""
+
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
 
@@ -49,7 +50,14 @@ def stats_summary(stats: dict) -> str:
         parts.append(f"TTFT {stats['ttft_ms']:.0f} ms")
     reason = stats.get("stop_reason")
     if reason and reason != "done":
-        parts.append({"stopped": "stopped", "length": "max tokens reached", "context_full": "context full", "error": "error"}.get(reason, reason))
+        parts.append(
+            {
+                "stopped": "stopped",
+                "length": "max tokens reached",
+                "context_full": "context full",
+                "error": "error",
+            }.get(reason, reason)
+        )
     return " · ".join(parts)
 
 
@@ -57,7 +65,10 @@ def stats_tooltip(stats: dict) -> str:
     rows = [
         ("Load", f"{stats.get('load_ms', 0):.0f} ms"),
         ("Prompt", f"{stats.get('prompt_tokens', 0)} tokens ({stats.get('cached_tokens', 0)} cached)"),
-        ("Prompt eval", f"{stats.get('prompt_eval_ms', 0):.0f} ms · {stats.get('prompt_tokens_per_second', 0):.1f} t/s"),
+        (
+            "Prompt eval",
+            f"{stats.get('prompt_eval_ms', 0):.0f} ms · {stats.get('prompt_tokens_per_second', 0):.1f} t/s",
+        ),
         ("Generated", f"{stats.get('generated_tokens', 0)} tokens"),
         ("Eval", f"{stats.get('eval_ms', 0):.0f} ms · {stats.get('tokens_per_second', 0):.1f} t/s"),
         ("Time to first token", f"{stats.get('ttft_ms', 0):.0f} ms"),
@@ -104,7 +115,9 @@ class MessageBubble(QFrame):
             # the window for seconds. Show the start as plain text; the whole message is still saved.
             self.code_blocks = []
             hidden = len(text) - LONG_MESSAGE_CHARS
-            self.body.setPlainText(f"{text[:LONG_MESSAGE_CHARS]}\n\n… {hidden:,} more characters not shown (the whole message is saved).")
+            self.body.setPlainText(
+                f"{text[:LONG_MESSAGE_CHARS]}\n\n… {hidden:,} more characters not shown (the whole message is saved)."
+            )
             return
         html, self.code_blocks = render_markdown(text)
         self.body.setHtml(html)

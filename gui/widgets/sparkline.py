@@ -1,4 +1,5 @@
 """A tiny line chart of recent values (tokens/sec while generating)."""
+
 from __future__ import annotations
 
 from collections import deque

@@ -1,4 +1,5 @@
 """Live generation figures: TTFT, prompt t/s, generation t/s, tokens, context used, sparkline."""
+
 from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget

@@ -1,4 +1,5 @@
 """Audio in: decoding files of any format, resampling, and the real PortAudio input on PulseAudio."""
+
 from __future__ import annotations
 
 import os
@@ -8,18 +9,25 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from media import encode
 
 from backend.audio import (
-    AudioDeviceError, AudioFileError, MicrophoneCapture, Resampler, decode_file, level_dbfs, list_input_devices,
+    AudioDeviceError,
+    AudioFileError,
+    MicrophoneCapture,
+    Resampler,
+    decode_file,
+    level_dbfs,
+    list_input_devices,
 )
 
 SPEECH = Path(__file__).resolve().parent.parent / "data" / "speech"
 JFK = SPEECH / "jfk_inaugural.wav"
 
 
-@pytest.mark.parametrize("suffix,codec,rate", [(".mp3", "mp3", 44100), (".ogg", "libopus", 48000), (".flac", "flac", 22050)])
+@pytest.mark.parametrize(
+    "suffix,codec,rate", [(".mp3", "mp3", 44100), (".ogg", "libopus", 48000), (".flac", "flac", 22050)]
+)
 def test_any_format_decodes_to_16k_mono(tmp_path, suffix, codec, rate):
     original = decode_file(JFK)
     path = encode(original, tmp_path / f"jfk{suffix}", codec, rate)
@@ -100,7 +108,9 @@ def test_capture_hears_what_is_played_into_the_sink():
     clip = decode_file(SPEECH / "arctic_aew_a0003.wav")
     with MicrophoneCapture() as capture:
         pieces = [capture.read(timeout=5.0)]  # the stream is live before the speaker starts
-        player = subprocess.Popen(["paplay", f"--device={os.environ['HEARTH_TEST_SINK']}", str(SPEECH / "arctic_aew_a0003.wav")])
+        player = subprocess.Popen(
+            ["paplay", f"--device={os.environ['HEARTH_TEST_SINK']}", str(SPEECH / "arctic_aew_a0003.wav")]
+        )
         deadline = time.monotonic() + len(clip) / 16000 + 2.0
         while time.monotonic() < deadline:
             pieces.append(capture.read())
@@ -109,9 +119,9 @@ def test_capture_hears_what_is_played_into_the_sink():
 
     assert capture.rate >= 16000 and capture.dropped_seconds == 0.0
     # The clip's loud part arrives: cross-correlate its envelope with what was heard.
-    env = lambda x: np.sqrt(np.convolve(x ** 2, np.ones(800) / 800, mode="valid"))[::160]  # noqa: E731
+    env = lambda x: np.sqrt(np.convolve(x**2, np.ones(800) / 800, mode="valid"))[::160]  # noqa: E731
     a, b = env(clip), env(heard)
-    best = max(np.corrcoef(a, b[i:i + len(a)])[0, 1] for i in range(0, len(b) - len(a), 2))
+    best = max(np.corrcoef(a, b[i : i + len(a)])[0, 1] for i in range(0, len(b) - len(a), 2))
     assert best > 0.9
 
 

@@ -1,4 +1,5 @@
 """The curated catalog: well-formed entries, the seed's Whisper figures, working filters."""
+
 from __future__ import annotations
 
 import pytest
@@ -24,18 +25,38 @@ def test_every_entry_downloads_from_a_hugging_face_file_url(entries):
 
 def test_requested_models_are_present(entries):
     families = {e.family for e in entries if e.kind == "chat"}
-    assert {"llama-3.2-1b-instruct", "llama-3.2-3b-instruct", "qwen2.5-0.5b-instruct", "qwen2.5-1.5b-instruct",
-            "qwen2.5-7b-instruct", "gemma-3-1b-it", "gemma-3-4b-it", "llama-2-7b-chat"} <= families
+    assert {
+        "llama-3.2-1b-instruct",
+        "llama-3.2-3b-instruct",
+        "qwen2.5-0.5b-instruct",
+        "qwen2.5-1.5b-instruct",
+        "qwen2.5-7b-instruct",
+        "gemma-3-1b-it",
+        "gemma-3-4b-it",
+        "llama-2-7b-chat",
+    } <= families
     assert {e.quant for e in entries if e.kind == "chat"} == {"Q4_K_M", "Q5_K_M", "Q8_0"}
     speech = {e.key for e in entries if e.kind == "speech"}
-    assert {"whisper-tiny", "whisper-tiny.en", "whisper-medium.en", "whisper-large-v3", "whisper-base.en-q5_1",
-            "whisper-small-q8_0"} <= speech
+    assert {
+        "whisper-tiny",
+        "whisper-tiny.en",
+        "whisper-medium.en",
+        "whisper-large-v3",
+        "whisper-base.en-q5_1",
+        "whisper-small-q8_0",
+    } <= speech
 
 
-@pytest.mark.parametrize("size,params,memory,speed", [
-    ("tiny", "39M", 1, 32), ("base", "74M", 1, 16), ("small", "244M", 2, 6), ("medium", "769M", 5, 2),
-    ("large-v3", "1550M", 10, 1),
-])
+@pytest.mark.parametrize(
+    "size,params,memory,speed",
+    [
+        ("tiny", "39M", 1, 32),
+        ("base", "74M", 1, 16),
+        ("small", "244M", 2, 6),
+        ("medium", "769M", 5, 2),
+        ("large-v3", "1550M", 10, 1),
+    ],
+)
 def test_whisper_entries_carry_the_seed_figures(entries, size, params, memory, speed):
     entry = catalog.find(f"whisper-{size}", entries)
     assert (entry.params, entry.memory_gb, entry.relative_speed) == (params, memory, speed)

@@ -1,4 +1,5 @@
 """`python main.py models …` over the real backend: list, info, import, download, delete."""
+
 from __future__ import annotations
 
 import json
@@ -6,11 +7,11 @@ import subprocess
 import sys
 
 import pytest
+from model_server import ModelServer, Served
+from synthetic_gguf import write_synthetic_gguf
 
 from backend import cli
 from backend.models import catalog
-from model_server import ModelServer, Served
-from synthetic_gguf import write_synthetic_gguf
 
 REPO = cli.__file__.rsplit("/backend/", 1)[0]
 
@@ -86,10 +87,22 @@ def test_download_by_url_with_progress_on_stderr(capsys, empty_models_dir, tmp_p
 def test_download_by_catalog_name(capsys, empty_models_dir, tmp_path, server, monkeypatch):
     model = write_synthetic_gguf(tmp_path / "served.gguf")
     server.files["tiny-chat.gguf"] = Served(model.read_bytes())
-    entry = {"key": "tiny-chat-f16", "kind": "chat", "title": "Tiny chat", "family": "tiny", "params": "1M",
-             "quant": "F16", "filename": "tiny-chat.gguf", "url": server.url("tiny-chat.gguf"),
-             "size": model.stat().st_size, "languages": ["en"], "context_length": 4096, "n_layers": 2,
-             "n_kv_heads": 4, "head_dim": 16}
+    entry = {
+        "key": "tiny-chat-f16",
+        "kind": "chat",
+        "title": "Tiny chat",
+        "family": "tiny",
+        "params": "1M",
+        "quant": "F16",
+        "filename": "tiny-chat.gguf",
+        "url": server.url("tiny-chat.gguf"),
+        "size": model.stat().st_size,
+        "languages": ["en"],
+        "context_length": 4096,
+        "n_layers": 2,
+        "n_kv_heads": 4,
+        "head_dim": 16,
+    }
     test_catalog = tmp_path / "catalog.json"
     test_catalog.write_text(json.dumps({"models": [entry]}))
     monkeypatch.setattr(catalog, "CATALOG_PATH", test_catalog)
@@ -112,7 +125,8 @@ def test_unknown_catalog_name(capsys):
 
 def test_entry_point_runs_headless(empty_models_dir, tmp_path):
     write_synthetic_gguf(empty_models_dir / "tiny.gguf", name="Tiny")
-    proc = subprocess.run([sys.executable, "main.py", "models", "list"], cwd=REPO, capture_output=True,
-                          text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "main.py", "models", "list"], cwd=REPO, capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("tiny.gguf\tchat\tllama")

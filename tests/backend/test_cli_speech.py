@@ -1,4 +1,5 @@
 """`hearth transcribe` and `hearth dictate` as a user runs them."""
+
 from __future__ import annotations
 
 import json
@@ -10,7 +11,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from media import encode
 
 from backend import cli
@@ -39,7 +39,7 @@ def test_transcribe_writes_srt_with_sane_timestamps(jfk_mp3, tmp_path, speech_mo
 
     blocks = [b.splitlines() for b in out.read_text().strip().split("\n\n")]
     assert [int(b[0]) for b in blocks] == list(range(1, len(blocks) + 1))
-    times = [tuple(_seconds(*SRT_TIME.match(b[1]).groups()[i:i + 4]) for i in (0, 4)) for b in blocks]
+    times = [tuple(_seconds(*SRT_TIME.match(b[1]).groups()[i : i + 4]) for i in (0, 4)) for b in blocks]
     assert all(0 <= a < b <= 11.1 for a, b in times)
     assert all(prev[1] <= cur[0] for prev, cur in zip(times, times[1:]))
     assert wer(JFK_TEXT, " ".join(" ".join(b[2:]) for b in blocks)) <= 0.05
@@ -59,7 +59,9 @@ def test_transcribe_vtt_txt_and_json(jfk_mp3, speech_model_path, capsys):
     assert report["segments"] and all({"start", "end", "text"} <= set(s) for s in report["segments"])
     timings = report["timings"]
     assert timings["audio_seconds"] == pytest.approx(11.0, abs=0.1)
-    assert timings["real_time_factor"] == pytest.approx(timings["transcribe_seconds"] / timings["audio_seconds"], rel=0.01)
+    assert timings["real_time_factor"] == pytest.approx(
+        timings["transcribe_seconds"] / timings["audio_seconds"], rel=0.01
+    )
     assert timings["load_seconds"] > 0
 
 
@@ -90,11 +92,17 @@ needs_sink = pytest.mark.skipif(
 @pytest.mark.e2e
 def test_dictate_prints_json_updates_from_the_microphone(speech_model_path):
     proc = subprocess.Popen(
-        [sys.executable, "main.py", "dictate", "--seconds", "9", "--json"], cwd=REPO,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ),
+        [sys.executable, "main.py", "dictate", "--seconds", "9", "--json"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ),
     )
     time.sleep(1.5)  # the command loads the model and opens the stream first
-    subprocess.run(["paplay", f"--device={os.environ['HEARTH_TEST_SINK']}", str(SPEECH / "arctic_aew_a0003.wav")], check=True)
+    subprocess.run(
+        ["paplay", f"--device={os.environ['HEARTH_TEST_SINK']}", str(SPEECH / "arctic_aew_a0003.wav")], check=True
+    )
     out, err = proc.communicate(timeout=60)
 
     assert proc.returncode == 0, err

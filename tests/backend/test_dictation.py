@@ -1,5 +1,6 @@
 """The live dictation policy: real Whisper on the real clips through the microphone's code path,
 with a simulated clock so that the result does not depend on how busy the machine is."""
+
 from __future__ import annotations
 
 import threading
@@ -31,7 +32,7 @@ class ClipPlayer:
             raise AudioDeviceError("the input device stopped (was it disconnected?)")
         if self.pos >= len(self.audio):
             return None
-        chunk = self.audio[self.pos:self.pos + self.block]
+        chunk = self.audio[self.pos : self.pos + self.block]
         self.pos += len(chunk)
         return chunk
 
@@ -44,8 +45,8 @@ def repeated_phrase(text: str) -> list[str] | None:
     words = normalize_words(text)
     for n in range(1, len(words) // 2 + 1):
         for i in range(len(words) - 2 * n + 1):
-            if words[i:i + n] == words[i + n:i + 2 * n]:
-                return words[i:i + n]
+            if words[i : i + n] == words[i + n : i + 2 * n]:
+                return words[i : i + n]
     return None
 
 
@@ -101,7 +102,9 @@ def test_committed_text_only_grows_and_everything_is_committed_after_the_pause(c
 
 @pytest.mark.slow
 def test_commits_follow_the_words_within_two_seconds(clip_results):
-    latencies = [u.commit_latency for _, _, ups, _ in clip_results.values() for u in ups if u.commit_latency is not None]
+    latencies = [
+        u.commit_latency for _, _, ups, _ in clip_results.values() for u in ups if u.commit_latency is not None
+    ]
     assert latencies and max(latencies) <= 2.0
     assert float(np.median(latencies)) <= 1.2
 
@@ -124,6 +127,7 @@ def test_subtitle_cues_cover_the_text_in_order(clip_results):
 
 
 # --- the policy's mechanics, with a scripted transcriber -----------------------------------------
+
 
 class ScriptedEngine:
     """Says `words` spread over whatever audio it is given; counts calls."""
@@ -201,8 +205,14 @@ def test_agreement_does_not_recommit_a_word_heard_differently():
     first = [Word(0.2, 0.35, " She"), Word(0.35, 0.7, " had"), Word(0.7, 1.1, " your"), Word(1.1, 1.3, " dog")]
     agreement.insert(first)
     agreement.insert(first + [Word(1.3, 1.5, " suit")])
-    again = [Word(0.2, 0.3, " She"), Word(0.3, 0.6, " had"), Word(0.6, 1.0, " your"), Word(1.25, 1.4, " doc"),
-             Word(1.4, 1.7, " suit"), Word(1.7, 1.9, " in")]
+    again = [
+        Word(0.2, 0.3, " She"),
+        Word(0.3, 0.6, " had"),
+        Word(0.6, 1.0, " your"),
+        Word(1.25, 1.4, " doc"),
+        Word(1.4, 1.7, " suit"),
+        Word(1.7, 1.9, " in"),
+    ]
 
     agreement.insert(again)
 
@@ -226,10 +236,22 @@ def test_reread_words_whose_times_drifted_are_not_committed_twice():
     # Seen on the live microphone: at a phrase boundary Whisper re-read "from the North which" with
     # word times a second later than the first time, and the phrase was committed twice.
     agreement = LocalAgreement()
-    said = [Word(0.0, 0.3, " It"), Word(0.3, 0.5, " was"), Word(0.5, 0.8, " from"), Word(0.8, 1.0, " the"),
-            Word(1.0, 1.4, " North"), Word(1.4, 1.7, " which")]
+    said = [
+        Word(0.0, 0.3, " It"),
+        Word(0.3, 0.5, " was"),
+        Word(0.5, 0.8, " from"),
+        Word(0.8, 1.0, " the"),
+        Word(1.0, 1.4, " North"),
+        Word(1.4, 1.7, " which"),
+    ]
     agreement.commit_all(said, until=1.7)
-    reread = [Word(2.6, 2.8, " from"), Word(2.8, 3.0, " the"), Word(3.0, 3.4, " North"), Word(3.4, 3.7, " which"),
-              Word(3.7, 4.2, " chiefly"), Word(4.2, 4.6, " induced")]
+    reread = [
+        Word(2.6, 2.8, " from"),
+        Word(2.8, 3.0, " the"),
+        Word(3.0, 3.4, " North"),
+        Word(3.4, 3.7, " which"),
+        Word(3.7, 4.2, " chiefly"),
+        Word(4.2, 4.6, " induced"),
+    ]
     committed = agreement.commit_all(reread, until=4.6)
     assert [w.text for w in committed] == [" chiefly", " induced"]

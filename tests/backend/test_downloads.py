@@ -1,4 +1,5 @@
 """The downloader against a real HTTP server on 127.0.0.1: verify, resume, reject, restart, cancel."""
+
 from __future__ import annotations
 
 import hashlib
@@ -6,9 +7,9 @@ import os
 import threading
 
 import pytest
+from model_server import ModelServer, Served
 
 from backend.models.downloads import Download, DownloadState, probe
-from model_server import ModelServer, Served
 
 SIZE = 2 * 1024 * 1024
 
@@ -185,6 +186,7 @@ def test_failed_validation_installs_nothing(server, dest):
 
     def reject(path):
         from backend.models.gguf_info import read_gguf_info
+
         read_gguf_info(path)
 
     dl = Download(server.url("page.gguf"), dest, validate=reject)

@@ -1,5 +1,6 @@
 """GGUF header reading on the bundled models, on files written by the gguf package, and on the bad
 files users actually end up with."""
+
 from __future__ import annotations
 
 import struct
@@ -7,10 +8,10 @@ import time
 
 import gguf
 import pytest
+from synthetic_gguf import write_synthetic_gguf
 
 from backend.errors import ModelFileError
 from backend.models.gguf_info import read_gguf_info
-from synthetic_gguf import write_synthetic_gguf
 
 
 def test_bundled_qwen_header(chat_model_path):
@@ -42,8 +43,17 @@ def test_header_read_is_fast_on_a_large_vocabulary(gemma_model_path):
 
 
 def test_matches_the_gguf_package_reader(tmp_path):
-    path = write_synthetic_gguf(tmp_path / "s.gguf", layers=3, embd=128, ff=256, heads=8, kv_heads=2,
-                                context=8192, chat_template="{{ messages }}", name="tiny-test")
+    path = write_synthetic_gguf(
+        tmp_path / "s.gguf",
+        layers=3,
+        embd=128,
+        ff=256,
+        heads=8,
+        kv_heads=2,
+        context=8192,
+        chat_template="{{ messages }}",
+        name="tiny-test",
+    )
     reference = gguf.GGUFReader(path)
     info = read_gguf_info(path)
     assert info.parameter_count == sum(int(t.n_elements) for t in reference.tensors)
@@ -121,4 +131,3 @@ def test_impossible_counts_rejected(tmp_path):
     bad.write_bytes(bytes(data))
     with pytest.raises(ModelFileError, match="damaged"):
         read_gguf_info(bad)
-

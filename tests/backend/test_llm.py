@@ -1,4 +1,5 @@
 """The real llama.cpp engine on the bundled models."""
+
 from __future__ import annotations
 
 import threading
@@ -33,7 +34,8 @@ def test_chat_streams_tokens_and_answers_sensibly(engine):
 
 def test_stats_add_up(engine):
     gen = engine.stream_chat(
-        [{"role": "user", "content": "Write a long essay about the history of Rome."}], SamplingParams(max_tokens=30, **GREEDY)
+        [{"role": "user", "content": "Write a long essay about the history of Rome."}],
+        SamplingParams(max_tokens=30, **GREEDY),
     )
     text = "".join(gen)
     s = gen.stats
@@ -64,7 +66,9 @@ def test_second_turn_reuses_the_cached_prefix(engine):
 def test_stop_ends_generation_within_a_token(engine):
     cancel = threading.Event()
     gen = engine.stream_chat(
-        [{"role": "user", "content": "Write a long story about a dragon."}], SamplingParams(max_tokens=400, **GREEDY), cancel
+        [{"role": "user", "content": "Write a long story about a dragon."}],
+        SamplingParams(max_tokens=400, **GREEDY),
+        cancel,
     )
     seen = 0
     for _ in gen:
@@ -103,7 +107,7 @@ def test_context_overflow_drops_oldest_turns_keeps_system(chat_model_path):
     assert gen.stats.dropped_messages > 0
     assert "left out" in gen.notice
     assert gen.stats.prompt_tokens <= 512 - 16
-    kept = history[: 1] + history[1 + gen.stats.dropped_messages:]
+    kept = history[:1] + history[1 + gen.stats.dropped_messages :]
     prompt_text = e.render(kept).text
     assert "You are a pirate" in prompt_text and "Final question" in prompt_text
     assert kept[1]["role"] == "user", "history after the system prompt must start with a user turn"
@@ -123,7 +127,8 @@ def test_one_message_too_long_for_the_context_is_refused_clearly(chat_model_path
 def test_multibyte_characters_split_across_tokens_decode_whole(engine):
     # Emoji and CJK are often several byte-level tokens each; a naive per-token decode yields U+FFFD.
     gen = engine.stream_chat(
-        [{"role": "user", "content": "Repeat exactly, nothing else: 🎉🚀 你好世界 ééé"}], SamplingParams(max_tokens=30, **GREEDY)
+        [{"role": "user", "content": "Repeat exactly, nothing else: 🎉🚀 你好世界 ééé"}],
+        SamplingParams(max_tokens=30, **GREEDY),
     )
     pieces = list(gen)
     text = "".join(pieces)

@@ -1,12 +1,13 @@
 """The installed-model list: real headers of the bundled models, broken files shown, safe deletes."""
+
 from __future__ import annotations
 
 import pytest
+from synthetic_gguf import write_synthetic_gguf
 
 from backend.errors import HearthError
 from backend.models import registry
 from backend.models.importer import ImportMode, import_model
-from synthetic_gguf import write_synthetic_gguf
 
 
 def test_bundled_models_listed_with_their_headers(chat_model_path, gemma_model_path, speech_model_path):

@@ -1,4 +1,5 @@
 """WhisperEngine on the bundled tiny.en and the real clips."""
+
 from __future__ import annotations
 
 import threading
@@ -47,9 +48,17 @@ def test_segments_and_words_are_timed_inside_the_audio(engine):
 
 def test_cancel_stops_a_transcription_early(engine):
     # 46 s: whisper.cpp reports segments per 30 s window, so a cancel after the first one saves the second.
-    audio = np.concatenate([decode_file(SPEECH / name) for name in
-                            ("libri_2412_153948_0000.wav", "libri_2412_153948_0000.wav",
-                             "libri_2412_153948_0000.wav", "jfk_inaugural.wav")])
+    audio = np.concatenate(
+        [
+            decode_file(SPEECH / name)
+            for name in (
+                "libri_2412_153948_0000.wav",
+                "libri_2412_153948_0000.wav",
+                "libri_2412_153948_0000.wav",
+                "jfk_inaugural.wav",
+            )
+        ]
+    )
     cancel = threading.Event()
 
     partial = engine.transcribe(audio, cancel=cancel, on_segment=lambda s: cancel.set())

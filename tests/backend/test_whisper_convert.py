@@ -1,4 +1,5 @@
 """The faster-whisper -> whisper.cpp converter, on the real bundled tiny.en and on broken copies of it."""
+
 from __future__ import annotations
 
 import os
@@ -13,14 +14,20 @@ from backend.audio import decode_file
 from backend.errors import ModelFileError
 from backend.models.bundled import _package_file
 from backend.models.whisper_convert import (
-    CT2_FLOAT16, CT2_FLOAT32, CT2_INT8, convert_ct2_to_ggml, mel_filters, read_ct2_index,
+    CT2_FLOAT16,
+    CT2_FLOAT32,
+    CT2_INT8,
+    convert_ct2_to_ggml,
+    mel_filters,
+    read_ct2_index,
 )
 from backend.models.whisper_header import read_whisper_header
 from backend.speech import WhisperEngine
 from backend.wer import normalize_words
 
-JFK_WORDS = ("and so my fellow americans ask not what your country can do for you "
-             "ask what you can do for your country").split()
+JFK_WORDS = (
+    "and so my fellow americans ask not what your country can do for you ask what you can do for your country"
+).split()
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +130,9 @@ def test_int8_checkpoint_is_refused_clearly(ct2_dir, tmp_path):
             if len(var.shape) == 2 and var.name.endswith("weight") and var.dtype == CT2_FLOAT16:
                 w = np.frombuffer(data, "<f2").reshape(var.shape).astype(np.float32)
                 scale = 127.0 / np.maximum(np.abs(w).max(axis=1), 1e-6)
-                variables.append((var.name, var.shape, CT2_INT8, np.round(w * scale[:, None]).astype(np.int8).tobytes()))
+                variables.append(
+                    (var.name, var.shape, CT2_INT8, np.round(w * scale[:, None]).astype(np.int8).tobytes())
+                )
                 variables.append((var.name + "_scale", (var.shape[0],), CT2_FLOAT32, scale.astype("<f4").tobytes()))
             else:
                 variables.append((var.name, var.shape, var.dtype, data))

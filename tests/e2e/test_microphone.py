@@ -1,6 +1,7 @@
 """The real microphone path in the real window: PortAudio reads PulseAudio's null-sink monitor (the
 default source ./hearth.sh test sets up), we play speech into the sink, and the Dictation tab's
 Record shows the words."""
+
 from __future__ import annotations
 
 import os
@@ -19,8 +20,10 @@ ESPEAK_SENTENCE = "Please send the report to the office before noon."
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(not os.environ.get("HEARTH_TEST_SINK"),
-                       reason="HEARTH_TEST_SINK unset: run through ./hearth.sh test, which starts PulseAudio with a null sink"),
+    pytest.mark.skipif(
+        not os.environ.get("HEARTH_TEST_SINK"),
+        reason="HEARTH_TEST_SINK unset: run through ./hearth.sh test, which starts PulseAudio with a null sink",
+    ),
 ]
 
 
@@ -81,7 +84,7 @@ def test_record_in_the_window_shows_what_the_microphone_hears(qtbot, window, tmp
         subprocess.run(["espeak-ng", "-w", str(sentence), ESPEAK_SENTENCE], check=True)
         _record(qtbot, panel, lambda: play(sentence), expect_words=8)
         assert panel.committed_text().startswith(jfk), "a second recording adds to the text"
-        assert wer(ESPEAK_SENTENCE, panel.committed_text()[len(jfk):]) <= 0.2, panel.committed_text()
+        assert wer(ESPEAK_SENTENCE, panel.committed_text()[len(jfk) :]) <= 0.2, panel.committed_text()
 
     panel.send_button.click()
     assert window.tabs.currentWidget() is window.chat_pane

@@ -1,6 +1,8 @@
 """The real app in a real X window (Xvfb): type a message as a user would, read the reply, take a screenshot."""
+
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -44,15 +46,20 @@ def _rows(db: Path, sql: str):
 def test_user_chats_in_the_real_window(tmp_path, data_dir, chat_model_path):
     env = dict(os.environ, QT_QPA_PLATFORM="xcb", HEARTH_DATA_DIR=str(data_dir))
     (data_dir / "settings.json").write_text(
-        '{"chat_model": "%s", "default_sampling": {"temperature": 0.0, "seed": 1, "max_tokens": 60}}' % chat_model_path
+        json.dumps(
+            {"chat_model": str(chat_model_path), "default_sampling": {"temperature": 0.0, "seed": 1, "max_tokens": 60}}
+        )
     )
     log = open(tmp_path / "app.log", "w")
     app = subprocess.Popen([sys.executable, str(REPO / "main.py")], env=env, stdout=log, stderr=subprocess.STDOUT)
     db = data_dir / "conversations.sqlite3"
     try:
         window = _wait(
-            lambda: subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "^Hearth$"], capture_output=True, text=True).stdout.split(),
-            60, "the Hearth window",
+            lambda: subprocess.run(
+                ["xdotool", "search", "--onlyvisible", "--name", "^Hearth$"], capture_output=True, text=True
+            ).stdout.split(),
+            60,
+            "the Hearth window",
         )[0]
         subprocess.run(["xdotool", "windowfocus", "--sync", window], check=True)
         subprocess.run(["xdotool", "type", "--delay", "20", "What is the capital of France?"], check=True)
@@ -67,7 +74,8 @@ def test_user_chats_in_the_real_window(tmp_path, data_dir, chat_model_path):
         _wait(sent, 90, "the message to be sent")
         reply = _wait(
             lambda: _rows(db, "SELECT content, stats FROM messages WHERE role = 'assistant' AND complete = 1"),
-            120, "the reply to finish",
+            120,
+            "the reply to finish",
         )[0]
         assert "Paris" in reply[0]
         time.sleep(0.5)  # let the last repaint land before the picture

@@ -1,4 +1,5 @@
 """The chat pane on the real engine and the bundled model, offscreen."""
+
 from __future__ import annotations
 
 import time
@@ -149,9 +150,11 @@ def test_reply_is_saved_while_it_streams(qtbot, open_window, data_dir):
     _send(qtbot, pane, "Write a long poem about the ocean.")
     other = ConversationStore(data_dir / "conversations.sqlite3")
     try:
+
         def saved_partial():
             msgs = other.messages(pane.conversation_id)
             return len(msgs) == 2 and not msgs[-1].complete and len(msgs[-1].content) > 10
+
         qtbot.waitUntil(saved_partial, timeout=60_000)
     finally:
         other.close()

@@ -1,5 +1,6 @@
 """The Dictation panel with the real Whisper engine; the microphone is a clip player here (the real
 microphone path is tests/e2e/test_microphone.py)."""
+
 from __future__ import annotations
 
 import time
@@ -7,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from media import encode
 
 from backend.audio import AudioDeviceError, decode_file
@@ -33,11 +33,11 @@ class FakeMicrophone:
         if self.fail_after is not None and self.pos >= self.fail_after * 16000:
             raise AudioDeviceError("the input device stopped (was it disconnected?)")
         time.sleep(0.005)
-        chunk = self.audio[self.pos:self.pos + 1600]
+        chunk = self.audio[self.pos : self.pos + 1600]
         if len(chunk) < 1600:
             chunk = np.concatenate([chunk, np.zeros(1600 - len(chunk), np.float32)])
         self.pos += 1600
-        self.level_dbfs = 20 * np.log10(max(1e-5, float(np.sqrt(np.mean(chunk ** 2)))))
+        self.level_dbfs = 20 * np.log10(max(1e-5, float(np.sqrt(np.mean(chunk**2)))))
         return chunk
 
     def close(self) -> None:
@@ -116,8 +116,9 @@ def test_send_to_chat_copy_and_clear(qtbot, make_panel):
 
 
 def test_a_vanishing_device_keeps_the_text_and_says_so(qtbot, make_panel):
-    mic = FakeMicrophone(np.concatenate([decode_file(SPEECH / "arctic_aew_a0003.wav"), np.zeros(16000, np.float32)]),
-                         fail_after=4.6)
+    mic = FakeMicrophone(
+        np.concatenate([decode_file(SPEECH / "arctic_aew_a0003.wav"), np.zeros(16000, np.float32)]), fail_after=4.6
+    )
     panel = make_panel(lambda device: mic)
 
     panel.record_button.click()

@@ -1,17 +1,18 @@
 """The Models tab, offscreen, on real files, a real local HTTP server and the real chat engine."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from model_server import ModelServer, Served
 from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
+from synthetic_gguf import write_synthetic_gguf
 
 from backend.settings import Settings
 from gui.model_manager import ModelManager
-from model_server import ModelServer, Served
-from synthetic_gguf import write_synthetic_gguf
 
 
 @pytest.fixture
@@ -51,6 +52,7 @@ def _answer_next_message_box(button) -> None:
             box.button(button).click()
         else:
             QTimer.singleShot(20, click)
+
     QTimer.singleShot(0, click)
 
 
@@ -69,8 +71,9 @@ def test_dropping_a_bad_file_says_why_and_installs_nothing(qtbot, empty_models_d
     manager = make_manager()
     bad = tmp_path / "notes.gguf"
     bad.write_text("shopping list")
-    with qtbot.waitSignal(manager.message_shown, timeout=10_000,
-                          check_params_cb=lambda text: "Could not import" in text) as shown:
+    with qtbot.waitSignal(
+        manager.message_shown, timeout=10_000, check_params_cb=lambda text: "Could not import" in text
+    ) as shown:
         _drop(manager, [bad])
     assert "not a GGUF model file" in shown.args[0]
     assert list(empty_models_dir.iterdir()) == []
@@ -141,8 +144,9 @@ def test_choosing_a_chat_model_reloads_the_engine_without_freezing(qtbot, open_w
     timer = QTimer()
     timer.timeout.connect(lambda: ticks.append(__import__("time").monotonic()))
     timer.start(10)
-    with qtbot.waitSignal(window.chat_pane.model_status_changed, timeout=60_000,
-                          check_params_cb=lambda info: bool(info)) as loaded:
+    with qtbot.waitSignal(
+        window.chat_pane.model_status_changed, timeout=60_000, check_params_cb=lambda info: bool(info)
+    ) as loaded:
         manager.use_chat_button.click()
     timer.stop()
     assert loaded.args[0]["path"] == str(gemma_model_path)

@@ -3,6 +3,7 @@
 With an argument, it is typed into the chat and sent as soon as the chat model is loaded. Logging
 goes to stderr so a test can see what the app did.
 """
+
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,5 @@
 """Fixtures for the fault suite: a real window on a chosen model, hostile model files, a tiny tmpfs."""
+
 from __future__ import annotations
 
 import subprocess
@@ -18,7 +19,13 @@ def open_chat(qtbot, data_dir, chat_model_path):
 
     windows = []
 
-    def open_(model: Path | None = None, sampling: dict | None = None, *, wait: str = "loaded", model_settings: dict | None = None):
+    def open_(
+        model: Path | None = None,
+        sampling: dict | None = None,
+        *,
+        wait: str = "loaded",
+        model_settings: dict | None = None,
+    ):
         store = ConversationStore(data_dir / "conversations.sqlite3")
         settings = Settings(data_dir / "settings.json")
         model = Path(model or chat_model_path)

@@ -1,4 +1,5 @@
 """Small helpers shared by the fault tests."""
+
 from __future__ import annotations
 
 import subprocess

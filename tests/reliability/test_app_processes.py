@@ -1,4 +1,5 @@
 """Faults that need the app as a real process: `kill -9` mid-reply, and two instances on one data folder."""
+
 from __future__ import annotations
 
 import json
@@ -20,10 +21,14 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def app_env(data_dir, chat_model_path):
-    (data_dir / "settings.json").write_text(json.dumps({
-        "chat_model": str(chat_model_path),
-        "default_sampling": {"temperature": 0.0, "seed": 1, "max_tokens": 2000},
-    }))
+    (data_dir / "settings.json").write_text(
+        json.dumps(
+            {
+                "chat_model": str(chat_model_path),
+                "default_sampling": {"temperature": 0.0, "seed": 1, "max_tokens": 2000},
+            }
+        )
+    )
     return {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HEARTH_STARTUP_PROBE": "1"}
 
 
@@ -32,8 +37,9 @@ def processes():
     started: list[subprocess.Popen] = []
 
     def start(*args, env, log: Path) -> subprocess.Popen:
-        proc = subprocess.Popen([sys.executable, *args], cwd=REPO_ROOT, env=env,
-                                stdout=subprocess.PIPE, stderr=open(log, "wb"), text=True)
+        proc = subprocess.Popen(
+            [sys.executable, *args], cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=open(log, "wb"), text=True
+        )
         started.append(proc)
         return proc
 
@@ -78,7 +84,9 @@ def _partial_reply(db_path: Path) -> str:
 @pytest.mark.slow
 def test_kill_9_mid_reply_loses_no_committed_message(qtbot, app_env, processes, data_dir, tmp_path):
     db_path = data_dir / "conversations.sqlite3"
-    app = processes(str(DRIVER), "Write a very long story about a lighthouse keeper.", env=app_env, log=tmp_path / "app.log")
+    app = processes(
+        str(DRIVER), "Write a very long story about a lighthouse keeper.", env=app_env, log=tmp_path / "app.log"
+    )
     _read_line(app, "hearth-sent")
     seen = _wait_for(lambda: _partial_reply(db_path), 120, "the streaming reply to reach the database")
     app.send_signal(signal.SIGKILL)
@@ -100,8 +108,8 @@ def test_kill_9_mid_reply_loses_no_committed_message(qtbot, app_env, processes, 
     assert again.poll() is None
     again.kill()
     again.wait(10)
-    from gui.main_window import MainWindow
     from backend.settings import Settings
+    from gui.main_window import MainWindow
 
     store = ConversationStore(db_path)
     window = MainWindow(store, Settings(data_dir / "settings.json"), load_models=False)
@@ -122,7 +130,9 @@ def test_second_instance_raises_the_first_and_never_opens_the_database(app_env, 
     second = processes("main.py", env=app_env, log=tmp_path / "second.log")
     assert second.wait(60) == 0
     assert "already running" in (tmp_path / "second.log").read_text()
-    _wait_for(lambda: "another start asked for this window" in first_log.read_text(), 30, "the first window to be raised")
+    _wait_for(
+        lambda: "another start asked for this window" in first_log.read_text(), 30, "the first window to be raised"
+    )
     assert first.poll() is None, "the first instance keeps running"
 
     first.kill()

@@ -1,6 +1,7 @@
 """Audio faults: no microphone at all, a microphone that vanishes mid-sentence, a silent minute, a
 shouted (clipped) sentence, and a 2-hour file cancelled half-way. Real PortAudio, real PulseAudio,
 real Whisper; the clock is simulated where only the dictation policy is under test."""
+
 from __future__ import annotations
 
 import os
@@ -33,6 +34,7 @@ NO_AUDIO_ENV = {"PULSE_SERVER": "unix:/nonexistent/pulse/native", "ALSA_CONFIG_P
 
 # --- helpers -------------------------------------------------------------------------------------
 
+
 class Player:
     """An AudioSource that plays `audio` in 0.1 s blocks; its clock is the audio time, not the wall."""
 
@@ -42,7 +44,7 @@ class Player:
     def read(self, timeout: float = 0.2):
         if self.pos >= len(self.audio):
             return None
-        chunk = self.audio[self.pos:self.pos + BLOCK]
+        chunk = self.audio[self.pos : self.pos + BLOCK]
         self.pos += len(chunk)
         return chunk
 
@@ -106,12 +108,25 @@ def restore_portaudio(monkeypatch):
 
 # --- no input device -----------------------------------------------------------------------------
 
+
 def test_no_input_device_cli_dictate_exits_non_zero_with_one_line(tmp_path):
     env = {**os.environ, **NO_AUDIO_ENV}
-    listed = subprocess.run([sys.executable, "main.py", "dictate", "--list-devices"], cwd=REPO, env=env,
-                            capture_output=True, text=True, timeout=60)
-    dictated = subprocess.run([sys.executable, "main.py", "dictate", "--seconds", "2"], cwd=REPO, env=env,
-                              capture_output=True, text=True, timeout=60)
+    listed = subprocess.run(
+        [sys.executable, "main.py", "dictate", "--list-devices"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    dictated = subprocess.run(
+        [sys.executable, "main.py", "dictate", "--seconds", "2"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
     for done in (listed, dictated):
         assert done.returncode == 1, done
@@ -145,6 +160,7 @@ def test_no_input_device_panel_says_so_and_record_is_a_message(qtbot, make_panel
 
 # --- device removed while recording --------------------------------------------------------------
 
+
 @pytest.fixture
 def own_sink(monkeypatch):
     """A null sink of this test's own, made the process's default source (PULSE_SOURCE): removing it
@@ -155,8 +171,12 @@ def own_sink(monkeypatch):
     modules = []
 
     def create() -> None:
-        out = subprocess.run(["pactl", "load-module", "module-null-sink", f"sink_name={name}"],
-                             check=True, capture_output=True, text=True)
+        out = subprocess.run(
+            ["pactl", "load-module", "module-null-sink", f"sink_name={name}"],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         modules.append(out.stdout.strip())
 
     def remove() -> None:
@@ -206,7 +226,7 @@ def test_device_removed_while_recording_keeps_the_text_and_record_works_again(qt
 
     assert "disconnected" in panel.message.text() and "kept" in panel.message.text(), panel.message.text()
     assert panel.message.isVisibleTo(panel)
-    assert len(kept.split()) >= 5 and wer(" ".join(JFK_TEXT.split()[:len(kept.split())]), kept) <= 0.3, kept
+    assert len(kept.split()) >= 5 and wer(" ".join(JFK_TEXT.split()[: len(kept.split())]), kept) <= 0.3, kept
     assert kept.split()[0].lower().strip(",.") in panel.text_view.toPlainText().lower()
     panel.copy_button.click()
     from PySide6.QtGui import QGuiApplication
@@ -230,15 +250,19 @@ def test_device_removed_while_recording_keeps_the_text_and_record_works_again(qt
 
 # --- a silent minute -----------------------------------------------------------------------------
 
+
 def _noise(seconds: float, dbfs: float, seed: int) -> np.ndarray:
     white = np.random.default_rng(seed).standard_normal(int(seconds * SAMPLE_RATE))
     return (white * 10 ** (dbfs / 20)).astype(np.float32)  # unit variance: RMS is `dbfs`
 
 
-@pytest.mark.parametrize("audio", [
-    pytest.param(lambda: np.zeros(60 * SAMPLE_RATE, np.float32), id="digital-silence"),
-    pytest.param(lambda: _noise(60, -50.0, seed=1), id="noise-50dBFS"),
-])
+@pytest.mark.parametrize(
+    "audio",
+    [
+        pytest.param(lambda: np.zeros(60 * SAMPLE_RATE, np.float32), id="digital-silence"),
+        pytest.param(lambda: _noise(60, -50.0, seed=1), id="noise-50dBFS"),
+    ],
+)
 def test_a_silent_minute_commits_no_text(engine, audio):
     samples = audio()
     counting = CountingEngine(engine)
@@ -252,12 +276,15 @@ def test_a_silent_minute_commits_no_text(engine, audio):
 def test_whisper_itself_would_invent_text_from_the_silent_minute(speech_model_path):
     """Why the VAD matters: sent straight to Whisper, the same minute is not always empty."""
     engine = WhisperEngine(speech_model_path)  # full-window calls leave state the live engine must not see
-    texts = [" ".join(s.text for s in engine.transcribe(audio, language="en")).strip()
-             for audio in (np.zeros(30 * SAMPLE_RATE, np.float32), _noise(30, -50.0, seed=1))]
+    texts = [
+        " ".join(s.text for s in engine.transcribe(audio, language="en")).strip()
+        for audio in (np.zeros(30 * SAMPLE_RATE, np.float32), _noise(30, -50.0, seed=1))
+    ]
     assert any(texts), texts
 
 
 # --- clipping ------------------------------------------------------------------------------------
+
 
 def test_clipped_speech_twenty_times_too_loud_still_transcribes(engine):
     clipped = np.clip(decode_file(JFK) * 20.0, -1.0, 1.0).astype(np.float32)
@@ -266,7 +293,7 @@ def test_clipped_speech_twenty_times_too_loud_still_transcribes(engine):
     final = dictate(engine, clipped)
 
     assert wer(JFK_TEXT, final.committed) <= 0.30, final.committed
-    loud = [level_dbfs(clipped[i:i + BLOCK]) for i in range(0, len(clipped) - BLOCK, BLOCK)]
+    loud = [level_dbfs(clipped[i : i + BLOCK]) for i in range(0, len(clipped) - BLOCK, BLOCK)]
     assert max(loud) > -3.0, "the level meter shows ~0 dBFS"
 
 
@@ -284,7 +311,7 @@ def _write_two_hours(path: Path) -> Path:
         for m in range(TWO_HOURS // 60):
             block = np.zeros(minute, np.int16)
             if m % 10 == 5:
-                block[:len(speech)] = (speech * 32767).astype(np.int16)
+                block[: len(speech)] = (speech * 32767).astype(np.int16)
             frame = av.AudioFrame.from_ndarray(block.reshape(1, -1), format="s16", layout="mono")
             frame.sample_rate, frame.pts = SAMPLE_RATE, m * minute
             for packet in stream.encode(frame):
@@ -350,7 +377,7 @@ def test_long_file_transcript_has_the_speech_at_its_place_on_the_timeline(engine
     speech = decode_file(JFK)
     audio = np.zeros(200 * SAMPLE_RATE, np.float32)
     at = 95  # seconds: the third 30 s window, so both the offsets and the cuts are exercised
-    audio[at * SAMPLE_RATE:at * SAMPLE_RATE + len(speech)] = speech
+    audio[at * SAMPLE_RATE : at * SAMPLE_RATE + len(speech)] = speech
     path = tmp_path / "long.flac"
     with av.open(str(path), "w") as out:
         stream = out.add_stream("flac", rate=SAMPLE_RATE, layout="mono")

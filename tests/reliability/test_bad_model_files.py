@@ -1,4 +1,5 @@
 """Bad model files reach the user as a sentence in the chat window, never as a crash or a silent no-op."""
+
 from __future__ import annotations
 
 import os
@@ -7,11 +8,11 @@ import shutil
 import gguf
 import numpy as np
 import pytest
+from synthetic_gguf import write_synthetic_gguf
+from window_actions import send
 
 from backend.errors import ModelFileError
 from backend.speech import WhisperEngine
-from window_actions import send
-from synthetic_gguf import write_synthetic_gguf
 
 
 def _unknown_architecture(path):
@@ -37,8 +38,10 @@ BAD_FILES = {
     "text-renamed": (lambda p, real: p.write_text("These are my notes, not a model.\n" * 40), "looks like a text file"),
     "unknown-architecture": (lambda p, real: _unknown_architecture(p), "architecture 'tardigrade'"),
     # The seed's llama-2-7b-chat.ggmlv3.q4_1.bin begins like this: 'ggjt' as a little-endian uint32, version 3.
-    "ggml-era-ggjt": (lambda p, real: p.write_bytes(b"tjgg" + (3).to_bytes(4, "little") + os.urandom(4096)),
-                      "convert_llama_ggml_to_gguf.py"),
+    "ggml-era-ggjt": (
+        lambda p, real: p.write_bytes(b"tjgg" + (3).to_bytes(4, "little") + os.urandom(4096)),
+        "convert_llama_ggml_to_gguf.py",
+    ),
 }
 
 
@@ -101,7 +104,7 @@ def test_path_with_spaces_and_chinese_characters_loads_and_chats(qtbot, tmp_path
 def test_whisper_file_with_wrong_magic_is_refused_before_whisper_cpp_sees_it(tmp_path, speech_model_path):
     # whisper.cpp itself would crash or misread such a file; the header check must stop it first.
     bad = tmp_path / "ggml-base.en.bin"
-    data = bytearray(speech_model_path.read_bytes()[:1 << 20])
+    data = bytearray(speech_model_path.read_bytes()[: 1 << 20])
     data[:4] = b"GGUF"
     bad.write_bytes(bytes(data))
     with pytest.raises(ModelFileError, match="not a whisper.cpp ggml model"):

@@ -1,14 +1,15 @@
 """Hard inputs and impatient users in the real chat window: a clear message, a live window, nothing lost."""
+
 from __future__ import annotations
 
 import time
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
-
-from backend.conversations import ConversationStore
 from synthetic_gguf import write_synthetic_gguf
 from window_actions import send
+
+from backend.conversations import ConversationStore
 
 
 class _Heartbeat:

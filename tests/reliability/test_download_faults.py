@@ -1,13 +1,14 @@
 """Download faults not already in tests/backend/test_downloads.py (dropped connection, wrong hash, HTML
 instead of a model and a `../` file name are there), against the real downloader and a real local server."""
+
 from __future__ import annotations
 
 import os
 
-from backend.models.downloads import Download, DownloadState
+import pytest
 from model_server import ModelServer, Served
 
-import pytest
+from backend.models.downloads import Download, DownloadState
 
 
 @pytest.fixture

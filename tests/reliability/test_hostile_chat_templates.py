@@ -3,10 +3,10 @@
 Each template is written into a small random-weight llama GGUF that llama.cpp really loads, and the
 message goes through the real window and worker.
 """
+
 from __future__ import annotations
 
 import pytest
-
 from synthetic_gguf import write_synthetic_gguf
 from window_actions import send
 
@@ -29,7 +29,9 @@ ESCAPES = {
 @pytest.mark.parametrize("payload", ESCAPES, ids=list(ESCAPES))
 def test_template_escaping_the_sandbox_is_stopped_and_explained(payload, qtbot, tmp_path, monkeypatch, open_chat):
     monkeypatch.chdir(tmp_path)  # a relative `touch` would land here
-    model = write_synthetic_gguf(tmp_path / "hostile.gguf", chat_template=ESCAPES[payload].replace("{marker}", str(tmp_path / MARKER)))
+    model = write_synthetic_gguf(
+        tmp_path / "hostile.gguf", chat_template=ESCAPES[payload].replace("{marker}", str(tmp_path / MARKER))
+    )
     window = open_chat(model)
     pane = window.chat_pane
     assert pane.model_info["template_source"] == "model"
@@ -49,14 +51,19 @@ def test_format_string_cannot_read_internals_either():
     """str.format is the sandbox's known side door; here it renders nothing instead of Python globals."""
     from backend.chat_template import render_chat
 
-    rendered = render_chat([{"role": "user", "content": "x"}], architecture="llama",
-                           template="{{ '{0.__class__.__init__.__globals__}'.format(messages) }}")
+    rendered = render_chat(
+        [{"role": "user", "content": "x"}],
+        architecture="llama",
+        template="{{ '{0.__class__.__init__.__globals__}'.format(messages) }}",
+    )
     assert "__builtins__" not in rendered.text and "<class" not in rendered.text and "function" not in rendered.text
 
 
 BROKEN = {
-    "raise_exception": ("{{ raise_exception('Conversation roles must alternate user/assistant') }}",
-                        "refused the conversation: Conversation roles must alternate"),
+    "raise_exception": (
+        "{{ raise_exception('Conversation roles must alternate user/assistant') }}",
+        "refused the conversation: Conversation roles must alternate",
+    ),
     "python-error": ("{{ messages[0].content / 0 }}", "chat template failed"),
 }
 

@@ -1,5 +1,6 @@
 """Hearth never talks to the network behind the user's back: the guard every test runs under really
 blocks each way out, and the real window opens no internet socket while starting, chatting and dictating."""
+
 from __future__ import annotations
 
 import os
@@ -9,17 +10,20 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from window_actions import send
 
 
-@pytest.mark.parametrize("attempt", [
-    lambda: socket.create_connection(("93.184.216.34", 80), timeout=1),
-    lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("8.8.8.8", 53)),
-    lambda: socket.socket(socket.AF_INET6, socket.SOCK_STREAM).connect_ex(("2606:4700::1111", 443)),
-    lambda: socket.getaddrinfo("huggingface.co", 443),
-    lambda: urllib.request.urlopen("http://example.com/", timeout=1),
-], ids=["tcp-create_connection", "udp-sendto", "ipv6-connect_ex", "dns-getaddrinfo", "urllib"])
+@pytest.mark.parametrize(
+    "attempt",
+    [
+        lambda: socket.create_connection(("93.184.216.34", 80), timeout=1),
+        lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("8.8.8.8", 53)),
+        lambda: socket.socket(socket.AF_INET6, socket.SOCK_STREAM).connect_ex(("2606:4700::1111", 443)),
+        lambda: socket.getaddrinfo("huggingface.co", 443),
+        lambda: urllib.request.urlopen("http://example.com/", timeout=1),
+    ],
+    ids=["tcp-create_connection", "udp-sendto", "ipv6-connect_ex", "dns-getaddrinfo", "urllib"],
+)
 def test_guard_blocks_every_way_out(attempt):
     with pytest.raises(Exception) as raised:
         attempt()
@@ -56,7 +60,9 @@ def _internet_socket_inodes() -> set[str]:
     return mine & inet
 
 
-def test_window_opens_no_internet_socket_while_starting_chatting_and_dictating(qtbot, open_chat, monkeypatch, test_data, speech_model_path):
+def test_window_opens_no_internet_socket_while_starting_chatting_and_dictating(
+    qtbot, open_chat, monkeypatch, test_data, speech_model_path
+):
     made = []
     real_socket_init = socket.socket.__init__
 
@@ -82,7 +88,9 @@ def test_window_opens_no_internet_socket_while_starting_chatting_and_dictating(q
         window.tabs.setCurrentWidget(panel)
         with qtbot.waitSignal(panel.worker.dictation_started, timeout=30_000):  # this recording's stream is open
             panel.record_button.click()
-        subprocess.run(["paplay", f"--device={sink}", str(test_data / "speech" / "jfk_inaugural.wav")], check=True, timeout=60)
+        subprocess.run(
+            ["paplay", f"--device={sink}", str(test_data / "speech" / "jfk_inaugural.wav")], check=True, timeout=60
+        )
         qtbot.waitUntil(lambda: len(panel.committed_text().split()) >= 5, timeout=30_000)
         panel.record_button.click()
         qtbot.waitUntil(lambda: not panel.recording, timeout=30_000)

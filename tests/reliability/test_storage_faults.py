@@ -1,15 +1,16 @@
 """The conversation database under a full disk, a read-only folder and a damaged file: said, never lost."""
+
 from __future__ import annotations
 
 import os
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
+from reliability_helpers import remount_read_only
+from window_actions import send
 
 from backend.conversations import ConversationStore
 from backend.settings import Settings
-from reliability_helpers import remount_read_only
-from window_actions import send
 
 
 def _fill(disk) -> None:

@@ -1,4 +1,5 @@
 """What a user does in the chat window, as one step each."""
+
 from __future__ import annotations
 
 
