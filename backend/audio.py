@@ -16,9 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
+from backend.defaults import SAMPLE_RATE
 from backend.errors import HearthError
 
-SAMPLE_RATE = 16000
 FALLBACK_RATES = (48000, 44100, 32000, 16000)
 STARTUP_SECONDS = 6.0
 

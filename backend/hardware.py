@@ -16,8 +16,10 @@ import subprocess
 import sys
 from dataclasses import dataclass
 
-GIB = 1 << 30
-MIB = 1 << 20
+from backend.units import GB, MB, format_bytes
+
+GIB = GB
+MIB = MB
 KV_BYTES_F16 = 2  # llama.cpp's default KV cache type
 OVERHEAD_BYTES = 512 * MIB  # compute buffers, logits, the app itself
 OS_RESERVE_BYTES = 1 * GIB  # what the OS and desktop keep for themselves even when others quit
@@ -67,7 +69,7 @@ class FitEstimate:
 
 
 def gib(n: int) -> str:
-    return f"{n / GIB:.2f} GB" if n >= GIB else f"{n / MIB:.0f} MB"
+    return format_bytes(n)
 
 
 # --- memory -------------------------------------------------------------------------------------

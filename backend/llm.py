@@ -10,7 +10,6 @@ import codecs
 import ctypes
 import functools
 import logging
-import os
 import random
 import threading
 import time
@@ -21,24 +20,17 @@ from pathlib import Path
 import jinja2
 
 from backend.chat_template import RenderedPrompt, render_chat
+from backend.defaults import DEFAULT_N_CTX, default_threads
 from backend.errors import HearthError, ModelLoadError
 from backend.generation_stats import GenerationStats, StopReason
 from backend.models.gguf_info import GgufInfo, read_gguf_info
-
-DEFAULT_N_CTX = 4096
 
 
 class ContextOverflowError(HearthError):
     pass
 
 
-def default_threads() -> int:
-    # llama.cpp decodes at memory speed: beyond the physical cores more threads only contend.
-    cpus = os.cpu_count() or 1
-    return cpus if cpus <= 4 else max(4, cpus // 2)
-
-
-@dataclass
+@dataclass(frozen=True)
 class SamplingParams:
     temperature: float = 0.7
     top_p: float = 0.95
@@ -52,6 +44,9 @@ class SamplingParams:
     def from_dict(cls, data: dict | None) -> SamplingParams:
         names = cls.__dataclass_fields__
         return cls(**{k: v for k, v in (data or {}).items() if k in names})
+
+    def to_dict(self) -> dict:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
 @dataclass
@@ -67,6 +62,11 @@ class LoadedModel:
     @property
     def display_name(self) -> str:
         return self.info.name or self.path.stem
+
+    @property
+    def inferred_family(self) -> str | None:
+        """The chat format chosen by architecture when the file has no template of its own, else None."""
+        return self.template_source.split(":", 1)[1] if self.template_source.startswith("inferred:") else None
 
 
 @dataclass
@@ -250,7 +250,7 @@ class LlmEngine:
 
         # llama.cpp narrates every load on stderr; failures reach the user as exceptions instead.
         logging.getLogger("llama-cpp-python").setLevel(logging.CRITICAL)
-        threads = n_threads or default_threads()
+        threads = n_threads or default_threads("chat")
         if n_ctx <= 0:
             n_ctx = info.context_length or DEFAULT_N_CTX
         if info.context_length:

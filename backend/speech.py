@@ -6,7 +6,6 @@ the GIL, so other Python threads keep running while it works.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,12 +13,15 @@ from pathlib import Path
 
 import numpy as np
 
+from backend.defaults import SAMPLE_RATE as SAMPLE_RATE  # re-exported: callers import it from here
+from backend.defaults import WHISPER_FRAMES_PER_SECOND, WHISPER_FULL_AUDIO_CTX, default_threads
 from backend.errors import ModelLoadError
 from backend.models.whisper_header import WhisperHeader, read_whisper_header
 
-SAMPLE_RATE = 16000
-ENCODER_FRAMES_PER_SECOND = 50  # 100 mel frames/s, halved by the encoder's strided conv
-FULL_AUDIO_CTX = 1500  # the 30 s window whisper.cpp encodes unless told otherwise
+# 100 mel frames/s, halved by the encoder's strided conv; FULL_AUDIO_CTX is the 30 s window whisper.cpp
+# encodes unless told otherwise
+ENCODER_FRAMES_PER_SECOND = WHISPER_FRAMES_PER_SECOND
+FULL_AUDIO_CTX = WHISPER_FULL_AUDIO_CTX
 AUDIO_CTX_MARGIN = 128  # below +128 frames tiny.en was seen to repeat a phrase at the cut
 
 
@@ -43,12 +45,6 @@ def audio_ctx_for(seconds: float) -> int:
     return min(FULL_AUDIO_CTX, int(np.ceil(seconds * ENCODER_FRAMES_PER_SECOND)) + AUDIO_CTX_MARGIN)
 
 
-def default_threads() -> int:
-    """Half the cores, at most 4: ggml's threads spin at barriers, so one more thread than there are
-    free cores is ruinous (measured on 2 cores with one busy: 2 threads 8.5 s, 1 thread 0.6 s)."""
-    return max(1, min(4, (os.cpu_count() or 2) // 2))
-
-
 class WhisperEngine:
     def __init__(self, model_path: Path | str, n_threads: int | None = None):
         from pywhispercpp.model import Model
@@ -56,7 +52,7 @@ class WhisperEngine:
         self.model_path = Path(model_path)
         # whisper.cpp gives no error for a damaged file (it crashes later), so check it first.
         self.header: WhisperHeader = read_whisper_header(self.model_path)
-        self.n_threads = n_threads or default_threads()
+        self.n_threads = n_threads or default_threads("speech")
         try:
             self._model = Model(
                 str(self.model_path),
