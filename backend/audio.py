@@ -199,7 +199,8 @@ class MicrophoneCapture:
         self.stall_seconds = stall_seconds
         self.level_dbfs = -100.0
         max_blocks = max(1, int(max_queue_seconds / block_seconds))
-        self._queue: queue.Queue[np.ndarray] = queue.Queue(maxsize=max_blocks)
+        self._queue: queue.Queue[tuple[np.ndarray, float]] = queue.Queue(maxsize=max_blocks)
+        self.captured_at = 0.0  # monotonic clock when the last read's final block was captured
         self._overflow_frames = 0  # written only by the PortAudio thread
         self._stream = None
         self._finished = threading.Event()
@@ -240,7 +241,7 @@ class MicrophoneCapture:
     def _on_block(self, indata, frames, time_info, status) -> None:
         # PortAudio's thread: copy and go. No allocation beyond the copy, no locks held long, no Qt.
         try:
-            self._queue.put_nowait(indata[:, 0].copy())
+            self._queue.put_nowait((indata[:, 0].copy(), time.monotonic()))
         except queue.Full:
             self._overflow_frames += frames
 
@@ -260,7 +261,8 @@ class MicrophoneCapture:
         if blocks:
             self._last_block = now
             self._blocks_seen = True
-            raw = np.concatenate(blocks)
+            self.captured_at = blocks[-1][1]
+            raw = np.concatenate([block for block, _ in blocks])
             self.level_dbfs = level_dbfs(raw)
             return self._resample(raw)
         if self._finished.is_set() or (self._stream is not None and not self._stream.active):
