@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -17,9 +18,12 @@ def atomic_writer(target: Path) -> Iterator[BinaryIO]:
     """Yield a file in the target's folder; it replaces `target` only if the block finishes."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    # A fresh name per write, not per process: two threads writing the same file must never share
+    # (and truncate, or rename away) each other's temp file.
+    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask decides, as for open()
     try:
-        with open(tmp, "wb") as fh:
+        with open(fd, "wb") as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
