@@ -33,6 +33,12 @@ MAX_TENSORS = 1_000_000
 MAX_KV_PAIRS = 100_000
 # Numeric arrays longer than this (per-token scores, types) are skipped, not kept.
 MAX_KEPT_ARRAY = 4096
+# Bounds for a header that is hostile rather than merely damaged: real models nest arrays at most
+# once, hold a few hundred thousand vocabulary entries and templates of a few KB.
+MAX_ARRAY_DEPTH = 4
+MAX_ARRAY_ITEMS = 16_000_000
+MAX_STRING_BYTES = 16 << 20
+MAX_HEADER_BYTES = 512 << 20
 
 _SCALARS = {
     GGUFValueType.UINT8: "B",
@@ -83,11 +89,22 @@ class _Truncated(Exception):
     pass
 
 
+class _Hostile(Exception):
+    """A header beyond any real model's bounds; the message says which."""
+
+
 class _Cursor:
     def __init__(self, buf, endian: str):
         self.buf = buf
         self.pos = 0
         self.endian = endian
+
+    def _advance_to(self, end: int) -> None:
+        if end > len(self.buf):
+            raise _Truncated
+        if end > MAX_HEADER_BYTES:
+            raise _Hostile(f"its header is larger than {MAX_HEADER_BYTES >> 20} MB")
+        self.pos = end
 
     def take(self, fmt: str):
         fmt = self.endian + fmt
@@ -102,19 +119,21 @@ class _Cursor:
         raw = self.raw_string()
         return raw.decode("utf-8", errors="replace")
 
-    def raw_string(self) -> bytes:
+    def _string_length(self) -> int:
         length = self.take("Q")
-        if self.pos + length > len(self.buf):
-            raise _Truncated
-        raw = self.buf[self.pos : self.pos + length]
-        self.pos += length
-        return bytes(raw)
+        if length > MAX_STRING_BYTES:
+            raise _Hostile(f"it claims a {length:,}-byte string")
+        return length
+
+    def raw_string(self) -> bytes:
+        length = self._string_length()
+        start = self.pos
+        self._advance_to(start + length)
+        return bytes(self.buf[start : start + length])
 
     def skip_string(self) -> None:
-        length = self.take("Q")
-        if self.pos + length > len(self.buf):
-            raise _Truncated
-        self.pos += length
+        length = self._string_length()  # first: reading it moves the cursor
+        self._advance_to(self.pos + length)
 
     def value(self, vtype: int) -> Any:
         if vtype == GGUFValueType.STRING:
@@ -126,15 +145,20 @@ class _Cursor:
             raise ValueError(f"unknown metadata value type {vtype}")
         return self.take(fmt)
 
-    def array(self) -> list | None:
+    def array(self, depth: int = 1) -> list | None:
+        # Iterative bounds, not Python's recursion limit: a crafted file nests arrays thousands deep.
+        if depth > MAX_ARRAY_DEPTH:
+            raise _Hostile(f"it nests arrays more than {MAX_ARRAY_DEPTH} deep")
         item_type, count = self.take("IQ")
+        if count > MAX_ARRAY_ITEMS:
+            raise _Hostile(f"it claims an array of {count:,} items")
         if item_type == GGUFValueType.STRING:
             for _ in range(count):
                 self.skip_string()
             return None
         if item_type == GGUFValueType.ARRAY:
             for _ in range(count):
-                self.array()
+                self.array(depth + 1)
             return None
         fmt = _SCALARS.get(item_type)
         if fmt is None:
@@ -143,7 +167,7 @@ class _Cursor:
         if self.pos + size > len(self.buf):
             raise _Truncated
         if count > MAX_KEPT_ARRAY:
-            self.pos += size
+            self._advance_to(self.pos + size)
             return None
         values = list(struct.unpack_from(f"{self.endian}{count}{fmt}", self.buf, self.pos))
         self.pos += size
@@ -220,6 +244,10 @@ def read_gguf_info(path: str | Path) -> GgufInfo:
         raise ModelFileError(
             f"{path.name} is truncated: its header ends early ({file_size:,} bytes). Download it again."
         ) from None
+    except _Hostile as exc:
+        raise ModelFileError(f"{path.name} is not a usable model: {exc}, beyond any real GGUF file.") from None
+    except (ValueError, OverflowError, struct.error) as exc:
+        raise ModelFileError(f"{path.name} has a damaged GGUF header: {exc}.") from None
     except OSError as exc:
         raise ModelFileError(f"cannot read {path}: {exc.strerror or exc}") from None
 

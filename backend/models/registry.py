@@ -167,17 +167,24 @@ def _read_index() -> dict:
         return {}
 
 
+# Read-modify-write of the index from several threads (imports, a finishing download, a delete) must
+# not interleave, or one update silently drops another's entry.
+_index_lock = threading.Lock()
+
+
 def record(path: Path, origin: str, source: str | None = None) -> None:
     """Remember where an installed file came from (and, for links, that it lives elsewhere)."""
-    index = _read_index()
-    index[str(Path(path).resolve())] = {"origin": origin, "source": source}
-    write_text_atomic(_index_path(), json.dumps(index, indent=2, sort_keys=True))
+    with _index_lock:
+        index = _read_index()
+        index[str(Path(path).resolve())] = {"origin": origin, "source": source}
+        write_text_atomic(_index_path(), json.dumps(index, indent=2, sort_keys=True))
 
 
 def _forget(path: Path) -> None:
-    index = _read_index()
-    if index.pop(str(Path(path).resolve()), None) is not None:
-        write_text_atomic(_index_path(), json.dumps(index, indent=2, sort_keys=True))
+    with _index_lock:
+        index = _read_index()
+        if index.pop(str(Path(path).resolve()), None) is not None:
+            write_text_atomic(_index_path(), json.dumps(index, indent=2, sort_keys=True))
 
 
 # --- listing ------------------------------------------------------------------------------------
@@ -218,6 +225,9 @@ def list_installed() -> tuple[list[InstalledModel], list[BrokenModel]]:
             continue
         except (ModelFileError, OSError) as exc:
             broken.append(BrokenModel(path, str(exc)))
+            continue
+        except Exception as exc:  # noqa: BLE001 - one hostile file is its own row, never the end of the list
+            broken.append(BrokenModel(path, f"{path.name} is not a usable model: {type(exc).__name__}: {exc}"))
             continue
         if path.name in bundled_names:
             model = InstalledModel(**{**model.__dict__, "title": bundled_names[path.name].title})

@@ -131,3 +131,41 @@ def test_impossible_counts_rejected(tmp_path):
     bad.write_bytes(bytes(data))
     with pytest.raises(ModelFileError, match="damaged"):
         read_gguf_info(bad)
+
+
+def _nested_array_gguf(path, depth: int):
+    """A 'GGUF' whose one metadata value is an array nested `depth` deep (a few dozen KB)."""
+    value = struct.pack("<IQ", gguf.GGUFValueType.UINT8, 0)
+    for _ in range(depth - 1):
+        value = struct.pack("<IQ", gguf.GGUFValueType.ARRAY, 1) + value
+    key = b"general.evil"
+    header = b"GGUF" + struct.pack("<IQQ", 3, 0, 1) + struct.pack("<Q", len(key)) + key
+    path.write_bytes(header + struct.pack("<I", gguf.GGUFValueType.ARRAY) + value)
+    return path
+
+
+def test_arrays_nested_thousands_deep_are_refused_with_a_sentence(tmp_path):
+    bad = _nested_array_gguf(tmp_path / "nested.gguf", depth=3000)
+    assert bad.stat().st_size < 40_000
+    with pytest.raises(ModelFileError, match="not a usable model: it nests arrays"):
+        read_gguf_info(bad)
+
+
+def test_absurd_string_and_array_claims_are_refused_quickly(tmp_path):
+    good = write_synthetic_gguf(tmp_path / "good.gguf")
+    data = good.read_bytes()
+    key_len_at = 4 + 4 + 8 + 8  # magic, version, tensor count, kv count: the first key's length
+    huge_string = bytearray(data)
+    struct.pack_into("<Q", huge_string, key_len_at, 2**62)
+    (tmp_path / "string.gguf").write_bytes(bytes(huge_string))
+    with pytest.raises(ModelFileError, match="string"):
+        read_gguf_info(tmp_path / "string.gguf")
+
+    key = b"general.evil"
+    many = b"GGUF" + struct.pack("<IQQ", 3, 0, 1) + struct.pack("<Q", len(key)) + key
+    many += struct.pack("<IIQ", gguf.GGUFValueType.ARRAY, gguf.GGUFValueType.ARRAY, 2**40)
+    (tmp_path / "many.gguf").write_bytes(many)
+    started = time.perf_counter()
+    with pytest.raises(ModelFileError, match="items"):
+        read_gguf_info(tmp_path / "many.gguf")
+    assert time.perf_counter() - started < 1

@@ -70,3 +70,42 @@ def test_find_installed_by_name(empty_models_dir):
     assert registry.find_installed("tiny") == path
     with pytest.raises(HearthError, match="no installed model"):
         registry.find_installed("nothing-like-it")
+
+
+def test_one_hostile_file_is_its_own_row_and_the_rest_still_list(empty_models_dir):
+    import struct
+
+    write_synthetic_gguf(empty_models_dir / "good.gguf", name="Good one")
+    value = struct.pack("<IQ", 0, 0)
+    for _ in range(5000):  # deeper than Python's recursion limit
+        value = struct.pack("<IQ", 9, 1) + value
+    key = b"general.evil"
+    (empty_models_dir / "crafted.gguf").write_bytes(
+        b"GGUF" + struct.pack("<IQQ", 3, 0, 1) + struct.pack("<Q", len(key)) + key + struct.pack("<I", 9) + value
+    )
+    models, broken = registry.list_installed()
+    assert [m.title for m in models] == ["Good one"]
+    assert [b.path.name for b in broken] == ["crafted.gguf"]
+    assert "not a usable model" in broken[0].problem
+
+
+def test_concurrent_index_updates_lose_no_entry(empty_models_dir, tmp_path):
+    import threading
+
+    errors = []
+
+    def record_many(worker: int) -> None:
+        try:
+            for i in range(25):
+                registry.record(tmp_path / f"linked-{worker}-{i}.gguf", "linked", None)
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=record_many, args=(w,)) for w in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(registry._read_index()) == 6 * 25
+    assert not list(empty_models_dir.glob(".*.tmp")), "no temp file is left behind"
