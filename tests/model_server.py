@@ -1,15 +1,22 @@
-"""A real HTTP file server on 127.0.0.1 that behaves like Hugging Face where it matters (Range,
+"""A real HTTP(S) file server on 127.0.0.1 that behaves like Hugging Face where it matters (Range,
 X-Linked-ETag on a redirect) and misbehaves on request (cuts connections, ignores Range, lies about
-sizes), logging every request so tests can prove what the client asked for."""
+sizes), logging every request so tests can prove what the client asked for; a local certificate
+for its TLS; and a real CONNECT proxy that logs what went through it."""
 
 from __future__ import annotations
 
 import hashlib
+import select
+import socket
+import socketserver
+import ssl
+import subprocess
 import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 
 @dataclass
@@ -33,10 +40,23 @@ class LoggedRequest:
     status: int = 0
 
 
+def make_local_certificate(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 (its own CA), made with the openssl command: (cert, key)."""
+    cert, key = folder / "local-ca.pem", folder / "local-key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+         "-keyout", str(key), "-out", str(cert), "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+         "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,digitalSignature,keyCertSign"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
 @dataclass
 class ModelServer:
     files: dict[str, Served] = field(default_factory=dict)
     log: list[LoggedRequest] = field(default_factory=list)
+    tls: tuple[Path, Path] | None = None  # (certificate, key): serve HTTPS
 
     def start(self) -> ModelServer:
         server = self
@@ -116,6 +136,10 @@ class ModelServer:
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
+        if self.tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*map(str, self.tls))
+            self._httpd.socket = context.wrap_socket(self._httpd.socket, server_side=True)
         self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()
         return self
@@ -125,7 +149,8 @@ class ModelServer:
         return self._httpd.server_address[1]
 
     def url(self, name: str, redirect: bool = True) -> str:
-        return f"http://127.0.0.1:{self.port}/{'redirect' if redirect else 'files'}/{name}"
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://127.0.0.1:{self.port}/{'redirect' if redirect else 'files'}/{name}"
 
     def gets(self) -> list[LoggedRequest]:
         """The GETs that carried file data (not the redirects in front of them)."""
@@ -134,3 +159,52 @@ class ModelServer:
     def stop(self) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()
+
+
+class ConnectProxy:
+    """An HTTPS proxy on 127.0.0.1: answers CONNECT, then relays bytes both ways; logs each tunnel's target."""
+
+    def __init__(self):
+        self.tunnels: list[str] = []
+        proxy = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self):
+                request = self.rfile.readline().decode("latin-1").split()
+                while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                    pass
+                if len(request) < 2 or request[0] != "CONNECT":
+                    self.wfile.write(b"HTTP/1.1 405 Only CONNECT\r\nContent-Length: 0\r\n\r\n")
+                    return
+                proxy.tunnels.append(request[1])
+                host, port = request[1].rsplit(":", 1)
+                upstream = socket.create_connection((host, int(port)), timeout=10)
+                self.wfile.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                self.wfile.flush()
+                ends = [self.connection, upstream]
+                try:
+                    while True:
+                        readable, _, _ = select.select(ends, [], [], 10)
+                        if not readable:
+                            return
+                        for end in readable:
+                            data = end.recv(65536)
+                            if not data:
+                                return
+                            (upstream if end is self.connection else self.connection).sendall(data)
+                except OSError:
+                    return
+                finally:
+                    upstream.close()
+
+        self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import email.message
 import enum
+import errno
 import hashlib
 import http.client
 import json
@@ -182,6 +183,7 @@ class Download:
         validate: Callable[[Path], None] | None = None,
         on_progress: Callable[[DownloadProgress], None] | None = None,
         on_installed: Callable[[Path], None] | None = None,
+        disk_margin: int = DISK_MARGIN,
     ):
         self.url = url
         self.dest_dir = Path(dest_dir)
@@ -190,6 +192,7 @@ class Download:
         self.validate = validate
         self.on_progress = on_progress
         self.on_installed = on_installed
+        self.disk_margin = disk_margin
         self.state = DownloadState.QUEUED
         self.error: str | None = None
         self.target: Path | None = self.dest_dir / self.requested_filename if self.requested_filename else None
@@ -230,13 +233,34 @@ class Download:
         try:
             self._run()
         except DownloadError as exc:
-            self.error = str(exc)
-            self._set_state(DownloadState.FAILED)
+            self._fail(str(exc))
         except _Stopped:
             if self._cancel.is_set():
                 return self._finish_cancelled()
             self._set_state(DownloadState.PAUSED)
+        except OSError as exc:
+            self._fail(self._local_error(exc))
+        except Exception as exc:  # noqa: BLE001 - whatever breaks, the download ends failed and retryable
+            self._fail(f"the download stopped on an unexpected error ({type(exc).__name__}: {exc}); try again")
         return self.state
+
+    def _fail(self, message: str) -> None:
+        self.error = message
+        self._set_state(DownloadState.FAILED)
+
+    def _local_error(self, exc: OSError) -> str:
+        """A sentence for a failure on this machine's side (the network's are DownloadErrors already)."""
+        name = self.target.name if self.target else "the file"
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            kept = self.part_path.stat().st_size if self.part_path and self.part_path.exists() else 0
+            return (
+                f"disk full: {self.dest_dir} has no space left for {name}. The {_gb(kept)} downloaded so far "
+                "are kept; free some space and resume."
+            )
+        if exc.errno == errno.ENAMETOOLONG:
+            return f"cannot save {name[:60]}…: the file name is too long for this disk"
+        where = exc.filename or self.dest_dir
+        return f"cannot write {where}: {exc.strerror or exc}; fix that and try again"
 
     def _run(self) -> None:
         remote = probe(self.url)
@@ -296,11 +320,11 @@ class Download:
             return
         self.dest_dir.mkdir(parents=True, exist_ok=True)
         free = shutil.disk_usage(self.dest_dir).free
-        needed = self.total - have + DISK_MARGIN
+        needed = self.total - have + self.disk_margin
         if free < needed:
             raise DownloadError(
                 f"not enough disk space for {self.target.name}: it needs {_gb(self.total - have)} more "
-                f"(plus {_gb(DISK_MARGIN)} to spare) but {self.dest_dir} has only {_gb(free)} free"
+                f"(plus {_gb(self.disk_margin)} to spare) but {self.dest_dir} has only {_gb(free)} free"
             )
 
     def _hash_existing(self, digest, length: int) -> None:
@@ -331,18 +355,13 @@ class Download:
             with open(self.part_path, "r+b" if start else "wb") as out:
                 out.seek(start)
                 out.truncate()
-                try:
-                    while block := resp.read(CHUNK):
-                        out.write(block)
-                        digest.update(block)
-                        self.done += len(block)
-                        self._report()
-                        self._check_stop()
-                except (OSError, http.client.HTTPException) as exc:
-                    raise DownloadError(
-                        f"the connection broke at {_gb(self.done)} of {_gb(self.total)} ({exc!r}); "
-                        "resume to continue from there"
-                    ) from None
+                while block := self._read(resp):
+                    # A failed write (disk full) is this machine's error, not the connection's: run() says so.
+                    out.write(block)
+                    digest.update(block)
+                    self.done += len(block)
+                    self._report()
+                    self._check_stop()
         if self.total is not None and self.done < self.total:
             raise DownloadError(
                 f"the server closed the connection at {_gb(self.done)} of {_gb(self.total)}; "
@@ -350,6 +369,15 @@ class Download:
             )
         self._report(force=True)
         return digest
+
+    def _read(self, resp) -> bytes:
+        try:
+            return resp.read(CHUNK)
+        except (OSError, http.client.HTTPException) as exc:
+            raise DownloadError(
+                f"the connection broke at {_gb(self.done)} of {_gb(self.total)} ({exc!r}); "
+                "resume to continue from there"
+            ) from None
 
     def _finish(self, actual_sha: str, expected_sha: str | None) -> None:
         part = self.part_path
@@ -370,7 +398,7 @@ class Download:
         if self.validate:
             try:
                 self.validate(part)
-            except HearthError as exc:
+            except Exception as exc:  # noqa: BLE001 - a header that crashes the check is just as unusable
                 self._discard_part()
                 raise DownloadError(f"{self.target.name} is not a usable model: {exc}") from None
         os.replace(part, self.target)

@@ -7,7 +7,7 @@ import os
 import threading
 
 import pytest
-from model_server import ModelServer, Served
+from model_server import ConnectProxy, ModelServer, Served, make_local_certificate
 
 from backend.models.downloads import Download, DownloadState, probe
 
@@ -204,3 +204,111 @@ def test_unreachable_server_is_a_clear_error(dest):
 def test_non_http_links_refused(dest):
     dl = Download("file:///etc/passwd", dest)
     assert dl.run() == DownloadState.FAILED and "http" in dl.error
+
+
+# --- TLS and proxies, as the README promises: a real HTTPS server and a real CONNECT proxy --------
+
+
+@pytest.fixture
+def certificate(tmp_path):
+    return make_local_certificate(tmp_path)
+
+
+@pytest.fixture
+def tls_server(certificate):
+    srv = ModelServer(tls=certificate).start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def proxy():
+    srv = ConnectProxy()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def no_proxy_settings(monkeypatch):
+    for var in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(var, raising=False)
+
+
+def test_https_download_with_a_trusted_local_certificate(tls_server, certificate, payload, dest, monkeypatch):
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+    tls_server.files["model.gguf"] = Served(payload)
+    dl = Download(tls_server.url("model.gguf"), dest)
+    assert dl.run() == DownloadState.DONE, dl.error
+    assert (dest / "model.gguf").read_bytes() == payload and dl.verified
+
+
+def test_https_with_an_untrusted_certificate_is_refused(tls_server, payload, dest, no_proxy_settings):
+    tls_server.files["model.gguf"] = Served(payload)
+    dl = Download(tls_server.url("model.gguf"), dest)
+    assert dl.run() == DownloadState.FAILED
+    assert "cannot reach 127.0.0.1" in dl.error and "CERTIFICATE_VERIFY_FAILED" in dl.error
+    assert tls_server.gets() == [] and list(dest.iterdir()) == []
+
+
+def test_https_proxy_from_the_environment_carries_the_download(
+    tls_server, certificate, proxy, payload, dest, monkeypatch, no_proxy_settings
+):
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+    monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+    monkeypatch.setenv("https_proxy", proxy.url)
+    tls_server.files["model.gguf"] = Served(payload)
+    dl = Download(tls_server.url("model.gguf"), dest)
+    assert dl.run() == DownloadState.DONE, dl.error
+    assert (dest / "model.gguf").read_bytes() == payload
+    # HEAD, its redirect, and the GET each went through the proxy's tunnel to the server.
+    assert proxy.tunnels and set(proxy.tunnels) == {f"127.0.0.1:{tls_server.port}"}
+
+
+def test_no_proxy_sends_listed_hosts_direct(
+    tls_server, certificate, proxy, payload, dest, monkeypatch, no_proxy_settings
+):
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+    monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+    monkeypatch.setenv("https_proxy", proxy.url)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    monkeypatch.setenv("no_proxy", "127.0.0.1")
+    tls_server.files["model.gguf"] = Served(payload)
+    dl = Download(tls_server.url("model.gguf"), dest)
+    assert dl.run() == DownloadState.DONE, dl.error
+    assert proxy.tunnels == [], "NO_PROXY kept the proxy out"
+
+
+# --- any failure ends failed, with a sentence, and Retry works ---------------------------------
+
+
+def test_unwritable_part_metadata_fails_with_a_sentence_and_retry_works(server, payload, dest):
+    server.files["model.gguf"] = Served(payload)
+    blocker = dest / "model.gguf.part.json"
+    blocker.mkdir()  # something in the way of the download's own bookkeeping file
+    dl = Download(server.url("model.gguf"), dest)
+    assert dl.run() == DownloadState.FAILED
+    assert dl.error.startswith("cannot write") and "model.gguf.part.json" in dl.error
+    blocker.rmdir()
+    assert dl.run() == DownloadState.DONE, dl.error
+    assert (dest / "model.gguf").read_bytes() == payload
+
+
+def test_file_name_too_long_for_the_disk_fails_with_a_sentence(server, payload, dest):
+    name = "m" * 300 + ".gguf"
+    server.files[name] = Served(payload)
+    dl = Download(server.url(name), dest)
+    assert dl.run() == DownloadState.FAILED
+    assert "file name is too long" in dl.error
+    assert list(dest.iterdir()) == []
+
+
+def test_a_header_check_that_crashes_fails_the_download_not_the_thread(server, payload, dest):
+    server.files["model.gguf"] = Served(payload)
+
+    def crashing_check(path):
+        raise RecursionError("maximum recursion depth exceeded")  # what a crafted header once did
+
+    dl = Download(server.url("model.gguf"), dest, validate=crashing_check)
+    assert dl.run() == DownloadState.FAILED
+    assert "not a usable model" in dl.error
+    assert list(dest.iterdir()) == []

@@ -50,13 +50,29 @@ def open_chat(qtbot, data_dir, chat_model_path):
         window.store.close()
 
 
+def _mount_tmpfs(mount_point: Path, size: str) -> None:
+    mount_point.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount_point)], capture_output=True
+    )
+    if done.returncode != 0:
+        # In CI (CI=true) tests/conftest.py turns this skip into a failure.
+        pytest.skip(f"cannot mount a tmpfs here (needs root): {done.stderr.decode().strip()}")
+
+
 @pytest.fixture
 def small_disk(tmp_path):
     """A 2 MiB tmpfs: a disk that really fills up. Needs mount rights (root in CI's container)."""
     mount_point = tmp_path / f"small-disk-{uuid.uuid4().hex[:6]}"
-    mount_point.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount_point)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    _mount_tmpfs(mount_point, "2m")
+    yield mount_point
+    subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+@pytest.fixture
+def roomy_disk(tmp_path):
+    """An 8 MiB tmpfs: room for a download to start, small enough for a test to fill up mid-transfer."""
+    mount_point = tmp_path / f"roomy-disk-{uuid.uuid4().hex[:6]}"
+    _mount_tmpfs(mount_point, "8m")
     yield mount_point
     subprocess.run(["umount", "-l", str(mount_point)], check=False)

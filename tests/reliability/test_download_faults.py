@@ -3,6 +3,7 @@ instead of a model and a `../` file name are there), against the real downloader
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 import pytest
@@ -37,10 +38,32 @@ def test_content_length_that_lies_is_caught_and_nothing_installed(server, tmp_pa
     assert not (tmp_path / "model.gguf").exists()
 
 
-def test_disk_full_mid_download_fails_clearly_and_resumes_after_space_is_freed(server, small_disk):
-    data = os.urandom(3 << 20)  # more than the 2 MiB disk holds
-    server.files["model.gguf"] = Served(data, claimed_size=1 << 20)  # the server understates: space check passes
-    dl = Download(server.url("model.gguf", redirect=False), small_disk)
+def test_disk_full_mid_download_says_disk_full_keeps_the_part_and_resumes_after_space_is_freed(server, roomy_disk):
+    data = os.urandom(3 << 20)
+    server.files["model.gguf"] = Served(data, chunk_delay_s=0.01)  # the server is honest about the size
+    filler = roomy_disk / "other-program.bin"
+    filled = []
+
+    def fill_the_disk_part_way(progress):
+        # Another program takes the rest of the disk once a third of the file has arrived.
+        if progress.done >= 1 << 20 and not filled:
+            filled.append(True)
+            with contextlib.suppress(OSError), open(filler, "wb", buffering=0) as fh:
+                while True:
+                    fh.write(b"\0" * 65536)
+
+    dl = Download(
+        server.url("model.gguf", redirect=False), roomy_disk, disk_margin=0, on_progress=fill_the_disk_part_way
+    )
     assert dl.run() == DownloadState.FAILED
-    assert "space" in dl.error.lower()
-    assert not (small_disk / "model.gguf").exists(), "a half file is never installed under the final name"
+    assert dl.error.startswith("disk full"), dl.error
+    assert "connection" not in dl.error
+    part = roomy_disk / "model.gguf.part"
+    kept = part.stat().st_size
+    assert 1 << 20 <= kept < len(data), "the part written so far is kept"
+    assert not (roomy_disk / "model.gguf").exists(), "a half file is never installed under the final name"
+
+    filler.unlink()  # the user frees space; Retry resumes from the part
+    assert dl.run() == DownloadState.DONE, dl.error
+    assert (roomy_disk / "model.gguf").read_bytes() == data
+    assert server.gets()[-1].range == f"bytes={kept}-"
