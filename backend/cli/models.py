@@ -131,7 +131,11 @@ def _list_catalog(args) -> int:
         print(json.dumps({"catalog": rows}, indent=2))
         return 0
     for e in entries:
-        extra = f"~{e.memory_gb:g} GB RAM, {e.relative_speed:g}x" if e.kind == "speech" else f"ctx {e.context_length}"
+        extra = (
+            f"~{e.memory_mb:,} MB RAM (whisper.cpp); PyTorch: ~{e.memory_gb:g} GB VRAM, {e.relative_speed:g}x"
+            if e.kind == "speech"
+            else f"ctx {e.context_length}"
+        )
         print(f"{e.key}\t{e.kind}\t{e.params}\t{e.quant}\t~{e.size / 1e6:.0f} MB\t{extra}\t{e.fit(args.n_ctx).verdict}")
     return 0
 

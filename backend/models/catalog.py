@@ -36,8 +36,9 @@ class CatalogEntry:
     n_layers: int | None = None
     n_kv_heads: int | None = None
     head_dim: int | None = None
-    memory_gb: float | None = None
-    relative_speed: float | None = None
+    memory_mb: int | None = None  # speech: whisper.cpp's memory for this file, what the fit estimate uses
+    memory_gb: float | None = None  # speech: openai-whisper's PyTorch VRAM figure (the seed's table), information only
+    relative_speed: float | None = None  # speech: the seed's speed relative to large, information only
 
     @property
     def english_only(self) -> bool:
@@ -51,7 +52,8 @@ class CatalogEntry:
         vram_free: int | None = None,
     ) -> hardware.FitEstimate:
         if self.kind == "speech":
-            return hardware.estimate_whisper_fit(int((self.memory_gb or 1) * GB), mem)
+            # whisper.cpp's own figure, not PyTorch's: tiny needs ~273 MB here, not the 1 GB PyTorch quotes.
+            return hardware.estimate_whisper_fit(int((self.memory_mb or 0) * 10**6) or self.size * 2, mem)
         n_ctx = min(n_ctx, self.context_length or n_ctx)
         return hardware.estimate_fit(
             self.size, self.n_layers, self.n_kv_heads, self.head_dim, n_ctx, mem, gpu_layers, vram_free

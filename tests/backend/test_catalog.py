@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from backend.errors import HearthError
-from backend.hardware import WONT_FIT, Memory
+from backend.hardware import FITS, WONT_FIT, Memory
 from backend.models import catalog
 
 GIB = 1 << 30
@@ -63,6 +63,32 @@ def test_whisper_entries_carry_the_seed_figures(entries, size, params, memory, s
     assert entry.languages == ("multilingual",)
     if size != "large-v3":
         assert catalog.find(f"whisper-{size}.en", entries).english_only
+
+
+@pytest.mark.parametrize(
+    "filename,size", [("ggml-base.en.bin", 147_964_211), ("ggml-small.bin", 487_601_967), ("ggml-tiny.bin", 77_691_713)]
+)
+def test_whisper_sizes_are_the_files_bytes(entries, filename, size):
+    entry = catalog.find(filename, entries)
+    assert entry.size == size and entry.sha256 and len(entry.sha256) == 64
+
+
+def test_whisper_fit_uses_whisper_cpp_memory_not_pytorch_vram(entries):
+    assert [
+        catalog.find(f"whisper-{s}", entries).memory_mb for s in ("tiny", "base", "small", "medium", "large-v3")
+    ] == [
+        273,
+        388,
+        852,
+        2100,
+        3900,
+    ]
+    # 700 MB free, 2 GB in all: whisper.cpp runs tiny and base here; PyTorch's 1 GB figure said otherwise.
+    small_machine = Memory(total=2 * GIB, available=700 * 2**20)
+    assert catalog.find("whisper-tiny", entries).fit(mem=small_machine).verdict == FITS
+    assert catalog.find("whisper-base.en", entries).fit(mem=small_machine).verdict == FITS
+    assert catalog.find("whisper-large-v3", entries).fit(mem=small_machine).verdict == WONT_FIT
+    assert catalog.find("whisper-large-v3-turbo", entries).params == "809M"
 
 
 def test_filters(entries):
