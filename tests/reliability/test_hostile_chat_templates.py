@@ -79,6 +79,27 @@ def test_template_that_raises_is_explained(fault, qtbot, tmp_path, open_chat):
     assert [m.role for m in window.store.messages(pane.conversation_id)] == ["user"]
 
 
+UNBOUNDED = {
+    "100-MB-string": "{{ 'x' * 10**8 }}",
+    "endless-silent-loops": "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+    "huge-width-filter": "{{ messages[0].content | center(10**9) }}",
+    "doubling-in-a-loop": (
+        "{% set s = namespace(t='xx') %}{% for i in range(64) %}{% set s.t = s.t + s.t %}{% endfor %}"
+    ),
+}
+
+
+@pytest.mark.parametrize("fault", UNBOUNDED, ids=list(UNBOUNDED))
+def test_template_without_bounds_is_stopped_with_a_sentence(fault, qtbot, tmp_path, open_chat):
+    window = open_chat(write_synthetic_gguf(tmp_path / "greedy.gguf", chat_template=UNBOUNDED[fault]))
+    pane = window.chat_pane
+    result = send(qtbot, pane, "Hello", timeout=30_000)
+    assert result["stop_reason"] == "error"
+    assert "chat template was stopped" in pane.banner.text(), pane.banner.text()
+    assert [m.role for m in window.store.messages(pane.conversation_id)] == ["user"]
+    assert pane.send_button.isEnabled()
+
+
 def test_template_that_does_not_compile_is_refused_at_load(tmp_path, open_chat):
     broken = write_synthetic_gguf(tmp_path / "broken.gguf", chat_template="{% for m in messages %}{{ m.content }}")
     window = open_chat(broken, wait="failed")
