@@ -72,6 +72,16 @@ def level_dbfs(block: np.ndarray) -> float:
 # --- files --------------------------------------------------------------------------------------
 
 
+def _names_other_locations(path: Path) -> bool:
+    """A playlist or stream description (text naming URLs or other files) rather than media itself."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    return head.startswith((b"#EXTM3U", b"v=0", b"ffconcat")) or b"://" in head
+
+
 def decode_stream(
     path: Path | str, progress: Callable[[float], None] | None = None, cancel: threading.Event | None = None
 ) -> Iterator[np.ndarray]:
@@ -83,8 +93,14 @@ def decode_stream(
     if not path.is_file():
         raise AudioFileError(f"{path} does not exist")
     try:
-        container = av.open(str(path))
+        # Local files only: a playlist (.m3u8) or session description (.sdp) would otherwise make FFmpeg
+        # fetch whatever addresses it names. "file:" keeps a name like "rtmp:x.wav" a file name too.
+        container = av.open(f"file:{path.resolve()}", options={"protocol_whitelist": "file"})
     except (av.FFmpegError, OSError) as exc:
+        if "whitelist" in str(exc) or _names_other_locations(path):
+            raise AudioFileError(
+                f"{path.name} points to other files or network addresses; Hearth opens only local audio and video files"
+            ) from exc
         raise AudioFileError(f"{path.name} is not an audio or video file FFmpeg can read ({exc})") from exc
     with container:
         if not container.streams.audio:
