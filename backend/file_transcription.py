@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from backend.audio import SAMPLE_RATE, decode_stream
+from backend.errors import HearthError
 from backend.speech import Segment, WhisperEngine
 
 WINDOW_SECONDS = 30.0  # Whisper's own window: longer input is cut there by whisper.cpp anyway
@@ -27,6 +28,24 @@ CUT_SEARCH_SECONDS = 5.0  # the cut goes at the quietest 20 ms of the window's l
 SILENCE_DBFS = -60.0  # a window with no 20 ms frame louder than this is not sent to Whisper
 PREROLL_SECONDS = 0.3
 FRAME = 320
+
+
+class OutputExistsError(HearthError):
+    """The transcript's output file is already there; the caller asks (GUI) or needs --force (CLI)."""
+
+    def __init__(self, path: Path):
+        super().__init__(f"{path} already exists")
+        self.path = path
+
+
+def check_output_path(path: Path, overwrite: bool = False) -> None:
+    """Raise OutputExistsError unless `path` is free or the user agreed to replace it: a transcript
+    never silently replaces a file the user already has."""
+    path = Path(path)
+    if overwrite:
+        return
+    if path.exists() or path.is_symlink():
+        raise OutputExistsError(path)
 
 
 @dataclass(frozen=True)

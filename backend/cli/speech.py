@@ -13,7 +13,7 @@ from backend.audio import AudioDeviceError, MicrophoneCapture, list_input_device
 from backend.cli import fail
 from backend.dictation import DictationConfig, DictationSession, DictationUpdate, run_dictation
 from backend.errors import HearthError
-from backend.file_transcription import transcribe_file
+from backend.file_transcription import OutputExistsError, check_output_path, transcribe_file
 from backend.models import bundled
 from backend.speech import WhisperEngine
 from backend.subtitles import render
@@ -26,7 +26,8 @@ def register(subparsers) -> None:
     out = t.add_mutually_exclusive_group()
     for fmt in ("srt", "vtt", "txt", "json"):
         out.add_argument(f"--{fmt}", dest="format", action="store_const", const=fmt, help=f"write {fmt.upper()}")
-    t.add_argument("-o", "--output", type=Path, help="write here instead of standard output")
+    t.add_argument("-o", "--output", help="write here instead of standard output ('-' is standard output)")
+    t.add_argument("-f", "--force", action="store_true", help="replace the output file if it exists")
     t.set_defaults(func=transcribe, format="txt")
 
     d = subparsers.add_parser("dictate", help="live dictation from the microphone (Ctrl+C stops)")
@@ -77,12 +78,19 @@ def _load_engine(args) -> tuple[WhisperEngine, float]:
 
 
 def transcribe(args) -> int:
+    output = None if args.output in (None, "-") else Path(args.output)  # '-' is stdout, as in every such CLI
+    try:
+        if output is not None:
+            # Before the work, not after it: a refusal should cost the user nothing.
+            check_output_path(output, overwrite=args.force)
+    except OutputExistsError as exc:
+        return fail(f"{exc}; add --force to replace it")
     try:
         engine, load_seconds = _load_engine(args)
         show, done = _progress_printer(f"transcribing {args.file.name}")
         result = transcribe_file(engine, args.file, language=args.language, translate=args.translate, progress=show)
         done()
-    except (HearthError, bundled.BundledModelError) as exc:
+    except HearthError as exc:
         return fail(str(exc))
     if args.format == "json":
         text = (
@@ -105,16 +113,17 @@ def transcribe(args) -> int:
         )
     else:
         text = render(result.segments, args.format)
-    if args.output:
+    if output is not None:
         from backend.atomic import write_text_atomic
 
         try:
-            write_text_atomic(args.output, text)
+            write_text_atomic(output, text)
         except OSError as exc:
-            return fail(f"cannot write {args.output}: {exc.strerror or exc}")
-        print(f"wrote {args.output}", file=sys.stderr)
+            return fail(f"cannot write {output}: {exc.strerror or exc}")
+        print(f"wrote {output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
+        sys.stdout.flush()
     return 0
 
 
