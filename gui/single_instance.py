@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QLockFile, QObject, Signal
@@ -13,11 +14,32 @@ from PySide6.QtNetwork import QLocalServer, QLocalSocket
 log = logging.getLogger(__name__)
 
 RAISE = b"raise\n"
+MAX_SOCKET_PATH = 100  # sockaddr_un holds 108 bytes on Linux, 104 on macOS
 
 
-def _server_name(data_dir: Path) -> str:
-    # A per-folder name, so a portable copy with its own data folder is a separate instance.
-    return "hearth-" + hashlib.sha1(str(data_dir.resolve()).encode()).hexdigest()[:16]
+def _private_runtime_dir() -> Path | None:
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    if not runtime:
+        return None
+    try:
+        st = os.stat(runtime)
+    except OSError:
+        return None
+    return Path(runtime) if st.st_uid == os.getuid() and not st.st_mode & 0o077 else None
+
+
+def server_path(data_dir: Path) -> str:
+    """Where the instance socket lives: inside the data folder (one socket per folder, so a portable copy
+    is a separate instance), which only its user can write, never a guessable name in the shared /tmp
+    that another user could create first. A folder too deep for a socket path uses the private runtime
+    folder instead."""
+    data_dir = data_dir.resolve()
+    inside = data_dir / "hearth.sock"
+    if len(os.fsencode(inside)) <= MAX_SOCKET_PATH:
+        return str(inside)
+    runtime = _private_runtime_dir()
+    name = "hearth-" + hashlib.sha1(str(data_dir).encode()).hexdigest()[:16] + ".sock"
+    return str(runtime / name) if runtime else str(inside)  # too long: listen fails and says so
 
 
 class SingleInstance(QObject):
@@ -27,7 +49,7 @@ class SingleInstance(QObject):
 
     def __init__(self, data_dir: Path):
         super().__init__()
-        self._name = _server_name(data_dir)
+        self._name = server_path(data_dir)
         self._lock = QLockFile(str(data_dir / "hearth.lock"))
         self._server: QLocalServer | None = None
 
@@ -38,6 +60,7 @@ class SingleInstance(QObject):
             return self._lock.error() == QLockFile.LockError.PermissionError
         QLocalServer.removeServer(self._name)  # a socket left by a crashed instance
         self._server = QLocalServer(self)
+        self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         if not self._server.listen(self._name):
             log.warning(
                 "cannot listen for other starts (%s): they will be refused without raising this window",
