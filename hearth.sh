@@ -56,6 +56,10 @@ python_env() {
   fi
 }
 
+# A virtual display and a virtual microphone for the tests and the benchmark, without touching the
+# user's own audio setup: the null sink is private to this run and reaches Hearth through
+# PULSE_SOURCE (libpulse's per-process default), never through the system-wide default source.
+# Everything started here is stopped again on exit, error or Ctrl-C.
 start_test_services() {
   if [ -z "${DISPLAY:-}" ] && command -v Xvfb >/dev/null; then
     local n=99
@@ -66,17 +70,37 @@ start_test_services() {
     for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
   fi
   if command -v pulseaudio >/dev/null; then
-    pulseaudio --check 2>/dev/null || pulseaudio -D --exit-idle-time=-1 --disallow-exit >/dev/null 2>&1 || true
-    for _ in $(seq 50); do pactl info >/dev/null 2>&1 && break; sleep 0.1; done
-    if ! pactl list short sinks 2>/dev/null | grep -q hearth_mic; then
-      pactl load-module module-null-sink sink_name=hearth_mic >/dev/null
+    if ! pulseaudio --check 2>/dev/null; then
+      pulseaudio -D --exit-idle-time=-1 >/dev/null 2>&1 && PULSE_STARTED=1 || true
     fi
-    pactl set-default-source hearth_mic.monitor
-    export HEARTH_TEST_SINK=hearth_mic
+    for _ in $(seq 50); do pactl info >/dev/null 2>&1 && break; sleep 0.1; done
+    local sink="hearth_mic_$$"
+    SINK_MODULE=$(pactl load-module module-null-sink sink_name="$sink" 2>/dev/null) || SINK_MODULE=
+    if [ -n "$SINK_MODULE" ]; then
+      export HEARTH_TEST_SINK="$sink" PULSE_SOURCE="$sink.monitor"
+    fi
   fi
 }
 
-stop_test_services() { [ -n "${XVFB_PID:-}" ] && kill "$XVFB_PID" 2>/dev/null || true; }
+stop_test_services() {
+  [ -n "${SINK_MODULE:-}" ] && pactl unload-module "$SINK_MODULE" 2>/dev/null
+  [ -n "${PULSE_STARTED:-}" ] && pulseaudio --kill 2>/dev/null
+  [ -n "${XVFB_PID:-}" ] && kill "$XVFB_PID" 2>/dev/null && wait "$XVFB_PID" 2>/dev/null
+  SINK_MODULE= PULSE_STARTED= XVFB_PID=
+  return 0
+}
+
+# Run a command inside the test services; they are stopped whatever way the command ends.
+with_test_services() {
+  start_test_services
+  trap stop_test_services EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  "$@"
+}
+
+# Sourced (by the tests of this script) rather than run: define the functions above and stop here.
+if [ "${BASH_SOURCE[0]}" != "$0" ]; then return 0; fi
 
 system_packages
 python_env
@@ -89,14 +113,11 @@ case "$mode" in
   test)
     # Tests keep their own copy of the bundled models, away from the user's data.
     HEARTH_MODELS_DIR="$PWD/.test-artifacts/models" "$VENV/bin/python" main.py models prepare
-    start_test_services
-    trap stop_test_services EXIT
-    "$VENV/bin/python" -m pytest "$@"
+    with_test_services "$VENV/bin/python" -m pytest "$@"
     ;;
   bench)
     "$VENV/bin/python" main.py models prepare
-    start_test_services
-    "$VENV/bin/python" main.py bench "$@"
+    with_test_services "$VENV/bin/python" main.py bench "$@"
     ;;
   *) say "unknown mode '$mode' (use: run, test, bench)"; exit 2 ;;
 esac
