@@ -10,7 +10,7 @@ import argparse
 import importlib
 import sys
 
-COMMAND_MODULES = ["backend.cli.generate", "backend.cli.models", "backend.cli.speech"]
+COMMAND_MODULES = ["backend.cli.generate", "backend.cli.models", "backend.cli.speech", "backend.cli.llama_bench"]
 
 
 def build_parser() -> argparse.ArgumentParser:
