@@ -18,7 +18,9 @@ from backend.models import bundled
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("-m", "--model", help="GGUF file (default: the bundled Qwen2.5-Coder 0.5B Instruct)")
     p.add_argument("-n", "--n-predict", type=int, default=256, help="max tokens to generate (default 256)")
-    p.add_argument("-c", "--ctx-size", type=int, default=DEFAULT_N_CTX, help="context length (default 4096)")
+    p.add_argument(
+        "-c", "--ctx-size", type=int, default=DEFAULT_N_CTX, help=f"context length (default {DEFAULT_N_CTX})"
+    )
     p.add_argument("-t", "--threads", type=int, default=None, help="CPU threads (default: all cores, up to 4)")
     p.add_argument("-ngl", "--n-gpu-layers", type=int, default=0, help="layers to offload to the GPU (-1: all)")
     p.add_argument("--temp", type=float, default=0.7)

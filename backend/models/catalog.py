@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from backend import hardware, paths
+from backend.defaults import DEFAULT_N_CTX
 from backend.errors import HearthError
 
 CATALOG_PATH = paths.RESOURCES_DIR / "catalog.json"
-DEFAULT_FIT_CONTEXT = 4096
+DEFAULT_FIT_CONTEXT = DEFAULT_N_CTX
 GB = 10**9
 
 

@@ -18,6 +18,7 @@ from gguf.constants import LlamaFileType
 
 from backend import paths
 from backend.atomic import write_text_atomic
+from backend.defaults import WHISPER_FULL_AUDIO_CTX
 from backend.errors import HearthError, ModelFileError
 from backend.models import bundled
 from backend.models.downloads import Download, DownloadProgress
@@ -28,7 +29,7 @@ INDEX_NAME = "models.json"
 MODEL_SUFFIXES = {".gguf", ".bin"}
 # Files the app writes beside models, never models themselves.
 SKIP_SUFFIXES = (".part", ".part.json", ".tmp", ".verified.json")
-WHISPER_AUDIO_CTX = 1500
+WHISPER_AUDIO_CTX = WHISPER_FULL_AUDIO_CTX  # every Whisper model's header says its full window
 WHISPER_VOCABS = range(51864, 51867)  # english-only 51864, multilingual 51865, large-v3 51866
 WHISPER_PARAMS = {"tiny": "39M", "base": "74M", "small": "244M", "medium": "769M", "large": "1550M"}
 

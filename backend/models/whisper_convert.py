@@ -19,6 +19,7 @@ from typing import BinaryIO
 import numpy as np
 
 from backend.atomic import atomic_writer
+from backend.defaults import SAMPLE_RATE
 from backend.errors import ModelFileError
 
 Progress = Callable[[float], None] | None
@@ -34,7 +35,7 @@ CT2_ITEM_SIZE = {CT2_FLOAT32: 4, CT2_INT8: 1, CT2_INT16: 2, CT2_INT32: 4, CT2_FL
 CT2_FLOAT_TYPES = {CT2_FLOAT32, CT2_FLOAT16, CT2_BFLOAT16}
 
 # Whisper's log-mel front end: 25 ms windows at 16 kHz give 201 FFT bins.
-SAMPLE_RATE, N_FFT = 16000, 400
+N_FFT = 400
 
 
 @dataclass(frozen=True)
