@@ -3,6 +3,7 @@
 #   ./hearth.sh          set up, then open the app on the bundled models
 #   ./hearth.sh test     set up, then run every test (starts Xvfb and PulseAudio itself)
 #   ./hearth.sh bench    set up, then run the benchmark
+#   ./hearth.sh bundle   set up, then build dist/Hearth/ and its .tar.gz (self-contained, PyInstaller)
 # Every step is skipped when already done, so a second run starts in seconds.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -24,6 +25,8 @@ system_packages() {
         libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0
         libxcb-xinerama0 libxcb-xkb1 fonts-dejavu-core)
       [ "$mode" = test ] && pkgs+=(xvfb x11-utils xdotool imagemagick pulseaudio pulseaudio-utils libasound2-plugins espeak-ng)
+      # The bundle and its tests: desktop-file-validate, gio, and what Qt's Wayland plugin links to.
+      { [ "$mode" = test ] || [ "$mode" = bundle ]; } && pkgs+=(desktop-file-utils libglib2.0-bin libwayland-cursor0 libwayland-egl1)
       local missing=()
       for p in "${pkgs[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
@@ -119,5 +122,8 @@ case "$mode" in
     "$VENV/bin/python" main.py models prepare
     with_test_services "$VENV/bin/python" main.py bench "$@"
     ;;
-  *) say "unknown mode '$mode' (use: run, test, bench)"; exit 2 ;;
+  bundle)
+    "$VENV/bin/python" packaging/build_bundle.py "$@"
+    ;;
+  *) say "unknown mode '$mode' (use: run, test, bench, bundle)"; exit 2 ;;
 esac
