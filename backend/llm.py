@@ -123,6 +123,7 @@ class Generation:
     started: float
     notice: str = ""  # something the user should be told (e.g. oldest turns dropped)
     template_source: str = "model"
+    grammar: object | None = None  # a llama_cpp.LlamaGrammar the reply must follow (the server's JSON mode)
     first_token_at: float | None = field(default=None)
     last_token_at: float | None = field(default=None)
 
@@ -175,6 +176,7 @@ class Generation:
             min_p=params.min_p,
             temp=params.temperature,
             repeat_penalty=params.repeat_penalty,
+            grammar=self.grammar,
         )
         try:
             for token in generator:
