@@ -1,12 +1,15 @@
-"""Shared fixtures: isolated data dirs, the bundled models, a network guard, and a QThread leak check."""
+"""Shared fixtures: isolated data dirs, the bundled models, a network guard (Python and native), a
+QThread leak check, and CI's rule that nothing is skipped."""
 
 from __future__ import annotations
 
 import ipaddress
 import os
 import socket
+import sys
 from pathlib import Path
 
+import netguard
 import pytest
 
 # Qt must see this before it loads; e2e tests start their own processes on the real $DISPLAY.
@@ -15,6 +18,46 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TEST_MODELS_DIR = REPO_ROOT / ".test-artifacts" / "models"
 DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+# --- in CI every test runs: a skip is a failure, with its reason ------------------------------
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if in_ci() and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI, where every test must run (CI=true): {reason}"
+
+
+# --- native network guard: preload tests/netguard.c into this process and its children --------
+
+
+def pytest_configure(config):
+    if sys.platform != "linux" or os.environ.get("HEARTH_NETGUARD") == "off" or netguard.loaded():
+        return
+    try:
+        netguard.build()
+    except (RuntimeError, OSError) as exc:
+        if in_ci():
+            raise pytest.UsageError(f"cannot build the native network guard: {exc}") from exc
+        print(f"hearth: native network guard unavailable ({exc}); only Python sockets are guarded", file=sys.stderr)
+        return
+    capture = config.pluginmanager.getplugin("capturemanager")
+    if capture is not None:
+        capture.stop_global_capturing()  # the new process must write to the real terminal
+    netguard.reexec_preloaded()
+
+
+def pytest_unconfigure(config):
+    netguard.remove_log()
 
 
 # --- network guard: every test, every socket --------------------------------------------------
@@ -35,6 +78,9 @@ def _is_loopback(address) -> bool:
 
 class NetworkAccessBlocked(RuntimeError):
     pass
+
+
+_native_log_offset = [0]  # where the running test's part of the native guard's log begins
 
 
 @pytest.fixture(autouse=True)
@@ -73,7 +119,25 @@ def no_network(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect_ex", guarded_ex)
     monkeypatch.setattr(socket.socket, "sendto", guarded_sendto)
     monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
+    _native_log_offset[0] = netguard.log_size()
     yield
+    # Native code (Qt, FFmpeg, the engines) and child processes, for the whole test: the shim refused
+    # and logged every attempt, however short-lived the socket.
+    attempts = netguard.attempts_since(_native_log_offset[0])
+    if attempts:
+        pytest.fail(f"the test reached for the network outside Python: {attempts}", pytrace=False)
+
+
+@pytest.fixture
+def native_network_attempts():
+    """For the guard's own tests: read what the native guard refused, and take it off the test's record."""
+
+    def take() -> list[str]:
+        lines = netguard.attempts_since(_native_log_offset[0])
+        _native_log_offset[0] = netguard.log_size()
+        return lines
+
+    return take
 
 
 def _is_ip_literal(name: str) -> bool:
