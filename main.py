@@ -15,9 +15,9 @@ def main(argv: list[str] | None = None) -> int:
         from backend import cli
 
         return cli.run(argv)
-    from gui.app import run_app
+    from gui.startup_errors import run_guarded  # a dialog and a log for whatever stops the window
 
-    return run_app(argv)
+    return run_guarded(argv)
 
 
 if __name__ == "__main__":
