@@ -115,9 +115,13 @@ class LlmService:
         cancel: threading.Event,
         on_piece: PieceCallback | None = None,
         stop: Sequence[str] = (),
+        grammar: object | None = None,
     ) -> Future[GenerationResult]:
-        """One chat turn with the model's template. `stop`: more strings that end the reply (never shown)."""
-        return self._generate(lambda engine: engine.stream_chat(messages, params, cancel), cancel, on_piece, stop)
+        """One chat turn with the model's template. `stop`: more strings that end the reply (never shown);
+        `grammar`: a llama_cpp.LlamaGrammar the reply must follow (JSON mode)."""
+        return self._generate(
+            lambda engine: engine.stream_chat(messages, params, cancel), cancel, on_piece, stop, grammar
+        )
 
     def complete(
         self,
@@ -150,10 +154,12 @@ class LlmService:
         cancel: threading.Event,
         on_piece: PieceCallback | None,
         stop: Sequence[str],
+        grammar: object | None = None,
     ) -> Future[GenerationResult]:
         def work(engine: LlmEngine) -> GenerationResult:
             generation = start(engine)
             generation.stops = list(generation.stops) + [s for s in stop if s]
+            generation.grammar = grammar
             pieces: list[str] = []
             for piece in generation:
                 pieces.append(piece)

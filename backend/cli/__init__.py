@@ -10,7 +10,13 @@ import argparse
 import importlib
 import sys
 
-COMMAND_MODULES = ["backend.cli.generate", "backend.cli.models", "backend.cli.speech", "backend.cli.llama_bench"]
+COMMAND_MODULES = [
+    "backend.cli.generate",
+    "backend.cli.models",
+    "backend.cli.speech",
+    "backend.cli.llama_bench",
+    "backend.cli.serve",
+]
 
 
 def build_parser() -> argparse.ArgumentParser:
