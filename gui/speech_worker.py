@@ -46,6 +46,10 @@ class _MeteredSource:
     def dropped_seconds(self) -> float:
         return self.source.dropped_seconds
 
+    @property
+    def captured_at(self) -> float | None:  # dictation counts commit latency from the capture time
+        return getattr(self.source, "captured_at", None)
+
     def read(self, timeout: float = 0.2):
         chunk = self.source.read(timeout)
         now = time.monotonic()
