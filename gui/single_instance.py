@@ -3,49 +3,24 @@ same database twice (two writers would each think their view of the conversation
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
 from pathlib import Path
 
 from PySide6.QtCore import QLockFile, QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
+from backend.instance_socket import MAX_LINE, RAISE, parse_command, server_path
+
 log = logging.getLogger(__name__)
 
-RAISE = b"raise\n"
-MAX_SOCKET_PATH = 100  # sockaddr_un holds 108 bytes on Linux, 104 on macOS
-
-
-def _private_runtime_dir() -> Path | None:
-    runtime = os.environ.get("XDG_RUNTIME_DIR")
-    if not runtime:
-        return None
-    try:
-        st = os.stat(runtime)
-    except OSError:
-        return None
-    return Path(runtime) if st.st_uid == os.getuid() and not st.st_mode & 0o077 else None
-
-
-def server_path(data_dir: Path) -> str:
-    """Where the instance socket lives: inside the data folder (one socket per folder, so a portable copy
-    is a separate instance), which only its user can write, never a guessable name in the shared /tmp
-    that another user could create first. A folder too deep for a socket path uses the private runtime
-    folder instead."""
-    data_dir = data_dir.resolve()
-    inside = data_dir / "hearth.sock"
-    if len(os.fsencode(inside)) <= MAX_SOCKET_PATH:
-        return str(inside)
-    runtime = _private_runtime_dir()
-    name = "hearth-" + hashlib.sha1(str(data_dir).encode()).hexdigest()[:16] + ".sock"
-    return str(runtime / name) if runtime else str(inside)  # too long: listen fails and says so
+__all__ = ["SingleInstance", "server_path"]
 
 
 class SingleInstance(QObject):
     """Hold the data folder's lock; `raise_requested` fires when a later start asks for the window."""
 
     raise_requested = Signal()
+    dictation_requested = Signal(str)  # toggle, begin or end (`main.py dictate --toggle`, a desktop shortcut)
 
     def __init__(self, data_dir: Path):
         super().__init__()
@@ -74,7 +49,7 @@ class SingleInstance(QObject):
         socket.connectToServer(self._name)
         if not socket.waitForConnected(timeout_ms):
             return False
-        socket.write(RAISE)
+        socket.write(RAISE.encode() + b"\n")
         sent = socket.waitForBytesWritten(timeout_ms)
         socket.disconnectFromServer()
         return sent
@@ -86,9 +61,23 @@ class SingleInstance(QObject):
             connection.disconnected.connect(connection.deleteLater)
 
     def _on_connection_ready_read(self, connection: QLocalSocket) -> None:
-        if bytes(connection.readAll()).startswith(RAISE.strip()):
+        if not connection.canReadLine():
+            if connection.bytesAvailable() > MAX_LINE:
+                connection.abort()
+            return
+        line = bytes(connection.readLine(MAX_LINE)).decode(errors="replace")
+        command = parse_command(line)
+        if command is None:
+            connection.write(b"error: unknown command\n")
+        elif command[0] == RAISE:
             log.info("another start asked for this window")
             self.raise_requested.emit()
+            connection.write(b"ok\n")
+        else:
+            self.dictation_requested.emit(command[1])
+            connection.write(b"ok\n")
+        connection.flush()
+        connection.disconnectFromServer()
 
     def release(self) -> None:
         if self._server is not None:

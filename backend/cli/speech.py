@@ -36,7 +36,14 @@ def register(subparsers) -> None:
     d.add_argument("--list-devices", action="store_true", help="list input devices and exit")
     d.add_argument("--seconds", type=float, help="stop after this many seconds")
     d.add_argument("--json", action="store_true", help="print one JSON line per update")
-    d.set_defaults(func=dictate)
+    remote = d.add_mutually_exclusive_group()
+    for action, text in (
+        ("toggle", "tell the running Hearth to start dictating into the focused application, or to stop"),
+        ("begin", "tell the running Hearth to start dictating into the focused application"),
+        ("end", "tell the running Hearth to stop and type the rest (bind these to a desktop shortcut)"),
+    ):
+        remote.add_argument(f"--{action}", dest="remote", action="store_const", const=action, help=text)
+    d.set_defaults(func=dictate, remote=None)
 
 
 def _model_options(parser: argparse.ArgumentParser) -> None:
@@ -163,7 +170,22 @@ class _TerminalView:
         sys.stdout.flush()
 
 
+def _tell_running_hearth(action: str) -> int:
+    from backend import paths
+    from backend.instance_socket import send_command
+
+    try:
+        answer = send_command(paths.data_dir(), f"dictate {action}")
+    except HearthError as exc:
+        return fail(str(exc))
+    if answer != "ok":
+        return fail(answer.removeprefix("error: "))
+    return 0
+
+
 def dictate(args) -> int:
+    if args.remote:
+        return _tell_running_hearth(args.remote)
     try:
         if args.list_devices:
             devices = list_input_devices()
