@@ -15,7 +15,9 @@ COMMAND_MODULES = [
     "backend.cli.models",
     "backend.cli.speech",
     "backend.cli.llama_bench",
+    "backend.cli.export",
     "backend.cli.serve",
+    "backend.cli.talk",
 ]
 
 
