@@ -69,7 +69,7 @@ class LoadedModel:
         return self.template_source.split(":", 1)[1] if self.template_source.startswith("inferred:") else None
 
 
-@dataclass
+@dataclass(frozen=True)
 class ChatMessage:
     role: str
     content: str

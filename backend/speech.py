@@ -46,10 +46,11 @@ def audio_ctx_for(seconds: float) -> int:
 
 
 class WhisperEngine:
-    def __init__(self, model_path: Path | str, n_threads: int | None = None):
+    def __init__(self, model_path: Path | str, n_threads: int | None = None, audio_ctx: int = 0):
         from pywhispercpp.model import Model
 
         self.model_path = Path(model_path)
+        self.audio_ctx = audio_ctx  # the encoder window when a call names none (0: the full 30 s)
         # whisper.cpp gives no error for a damaged file (it crashes later), so check it first.
         self.header: WhisperHeader = read_whisper_header(self.model_path)
         self.n_threads = n_threads or default_threads("speech")
@@ -95,7 +96,7 @@ class WhisperEngine:
         params = dict(
             language=language,
             translate=translate,
-            audio_ctx=audio_ctx,
+            audio_ctx=audio_ctx or self.audio_ctx,
             initial_prompt=prompt,
             token_timestamps=word_times,
             temperature_inc=0.2 if fallback else 0.0,

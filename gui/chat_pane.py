@@ -1,4 +1,8 @@
-"""The chat: conversation list, message view, input, Stop/Regenerate/Edit, settings and live stats."""
+"""The chat: conversation list, message view, input, Stop/Regenerate/Edit, settings and live stats.
+
+The chat's state and its saving rules live in backend.chat_session.ChatSession; this widget shows
+that state and passes the user's actions and the engine's results to it.
+"""
 
 from __future__ import annotations
 
@@ -14,54 +18,56 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from backend.chat_model_status import ChatModelStatus
+from backend.chat_session import ChatSession, EndedReply, LiveStats, ReplyFailed, ReplyFinished, ReplyRequest
 from backend.conversations import ConversationStore, StorageError
 from backend.llm import SamplingParams
+from backend.llm_service import LlmService
 from backend.models import bundled
 from backend.settings import Settings
 from gui.chat_input import ChatInput
 from gui.conversation_list import ConversationList
 from gui.conversation_settings import ConversationSettings
 from gui.llm_worker import LlmWorker
-from gui.threads import start_worker_thread, stop_worker_thread
-from gui.widgets.message_view import MessageView
+from gui.widgets.message_view import MessageBubble, MessageView
 from gui.widgets.stats_bar import StatsBar
 
-SAVE_EVERY_S = 1.0  # a crash mid-reply loses at most this much of it
 # Re-rendering the growing reply's Markdown costs CPU the engine needs (on 2 cores it is the same
 # CPU): paint at most this often, but paint the first words at once.
 RENDER_EVERY_S = 0.1
+INTERRUPTED_NOTE = "(interrupted — the app closed before this reply finished)"
+Queued = Qt.ConnectionType.QueuedConnection
 
 
 class ChatPane(QWidget):
-    model_status_changed = Signal(dict)  # loaded model facts for the status bar ({} when none)
+    model_status_changed = Signal(object)  # ChatModelStatus, or None when no model is loaded
     busy_changed = Signal(str, float)  # message ("" when idle), progress 0..1 or -1
-    generation_finished = Signal(dict)
+    generation_finished = Signal(dict)  # the reply's saved timings (stop_reason inside; "error" on failure)
 
-    _load_requested = Signal(str, dict)
-    _generate_requested = Signal(int, list, dict)
-
-    def __init__(self, store: ConversationStore, settings: Settings, parent=None):
+    def __init__(
+        self, store: ConversationStore, settings: Settings, llm_service: LlmService | None = None, parent=None
+    ):
         super().__init__(parent)
         self.store = store
         self.settings = settings
-        self.model_info: dict = {}
-        self._conversation_id = -1
-        self._request_id = 0
-        self._active: dict | None = None  # the reply being generated
-        self._editing_last = False
+        self.session = ChatSession(store)
+        self.model_info: ChatModelStatus | None = None
+        self._active_bubble: MessageBubble | None = None
+        self._rendered_at = 0.0
+        # The window shares one service among its panels; a pane made on its own owns one.
+        self._owns_service = llm_service is None
+        self.llm_service = llm_service or LlmService()
 
-        self.worker = LlmWorker()
-        self.thread = start_worker_thread(self.worker, "llm-worker")
-        self._load_requested.connect(self.worker.load_model)
-        self._generate_requested.connect(self.worker.generate)
-        self.worker.model_loading.connect(self._on_worker_model_loading)
-        self.worker.model_loaded.connect(self._on_worker_model_loaded)
-        self.worker.model_load_failed.connect(self._on_worker_model_load_failed)
-        self.worker.tokens_received.connect(self._on_worker_tokens_received)
-        self.worker.stats_updated.connect(self._on_worker_stats_updated)
-        self.worker.notice.connect(self._on_worker_notice)
-        self.worker.generation_finished.connect(self._on_worker_generation_finished)
-        self.worker.generation_failed.connect(self._on_worker_generation_failed)
+        self.worker = LlmWorker(self.llm_service, self)
+        # Queued even from this thread: a request refused at once must not end the reply before it began.
+        self.worker.model_loading.connect(self._on_worker_model_loading, Queued)
+        self.worker.model_loaded.connect(self._on_worker_model_loaded, Queued)
+        self.worker.model_load_failed.connect(self._on_worker_model_load_failed, Queued)
+        self.worker.tokens_received.connect(self._on_worker_tokens_received, Queued)
+        self.worker.stats_updated.connect(self._on_worker_stats_updated, Queued)
+        self.worker.notice.connect(self._on_worker_notice, Queued)
+        self.worker.generation_finished.connect(self._on_worker_generation_finished, Queued)
+        self.worker.generation_failed.connect(self._on_worker_generation_failed, Queued)
 
         self._render_timer = QTimer(self)
         self._render_timer.setSingleShot(True)
@@ -86,6 +92,7 @@ class ChatPane(QWidget):
         self.banner.setWordWrap(True)
         self.banner.setVisible(False)
         self.banner.setObjectName("chat_banner")
+        self.banner.setTextFormat(Qt.PlainText)  # it quotes model names and errors, which come from files
         self.view = MessageView()
         self.input = ChatInput()
         self.input.submitted.connect(self.send)
@@ -135,101 +142,93 @@ class ChatPane(QWidget):
     # --- model -----------------------------------------------------------------------------
 
     def load_model(self, path: str = "") -> None:
-        """Load a GGUF (empty: the bundled default) in the worker, with the model's saved settings."""
+        """Load a GGUF (empty: the bundled default) on the engine thread, with the model's saved settings."""
         if self.generating:
             self.stop()
         if not path and bundled.is_ready(bundled.DEFAULT_CHAT):
             path = str(bundled.BUNDLED[bundled.DEFAULT_CHAT].path)  # so its saved compute settings apply
-        options = self.settings.model_settings(path) if path else {}
-        self.model_info = {}
+        self.model_info = None
         self._update_buttons()
-        self._load_requested.emit(path, options)
+        self.worker.load_model(path, self.settings.model_settings(path))
 
     @Slot(str, float)
     def _on_worker_model_loading(self, message: str, progress: float) -> None:
         self.busy_changed.emit(message, progress)
         self.input.setPlaceholderText(message)
 
-    @Slot(dict)
-    def _on_worker_model_loaded(self, info: dict) -> None:
-        self.model_info = info
-        self.settings.set("chat_model", info["path"])
+    @Slot(object)
+    def _on_worker_model_loaded(self, status: ChatModelStatus) -> None:
+        self.model_info = status
+        self.settings.chat_model = status.path
         self.busy_changed.emit("", 0.0)
         self.input.setPlaceholderText("Message the model…  (Enter sends, Shift+Enter for a new line)")
-        if info["template_source"] != "model":
-            family = info["template_source"].split(":", 1)[1]
+        if status.inferred_family:
             self._show_banner(
-                f"{info['name']} has no chat template of its own:"
-                f" using the {family} format, inferred from its architecture.",
+                f"{status.name} has no chat template of its own:"
+                f" using the {status.inferred_family} format, inferred from its architecture.",
                 "info",
             )
         else:
             self._hide_banner()
-        self.model_status_changed.emit(info)
+        self.model_status_changed.emit(status)
         self._update_buttons()
 
     @Slot(str)
     def _on_worker_model_load_failed(self, message: str) -> None:
         self.busy_changed.emit("", 0.0)
-        self.model_info = {}
+        self.model_info = None
         self.input.setPlaceholderText("No model loaded — choose one in Models.")
         self._show_banner(f"Could not load the model: {message}", "error")
-        self.model_status_changed.emit({})
+        self.model_status_changed.emit(None)
         self._update_buttons()
 
     # --- conversations ---------------------------------------------------------------------
 
     @property
     def generating(self) -> bool:
-        return self._active is not None
+        return self.session.generating
 
     @property
     def conversation_id(self) -> int:
-        return self._conversation_id
+        return self.session.conversation_id
 
     def new_conversation(self) -> int:
-        defaults = self.settings.get("default_sampling", {})
-        conv = self.store.create_conversation("New chat", settings=defaults)
+        conversation_id = self.session.new_conversation(self.settings.default_sampling)
         self.conversations.search.clear()
-        self.conversations.select(conv.id)
-        self._show_conversation(conv.id)
+        self.conversations.select(conversation_id)
+        self._show_conversation(conversation_id)
         self.input.setFocus()
-        return conv.id
+        return conversation_id
 
     @Slot(int)
     def _on_conversations_selected(self, conversation_id: int) -> None:
-        if conversation_id != self._conversation_id:
+        if conversation_id != self.session.conversation_id:
             self._show_conversation(conversation_id)
 
     def _show_conversation(self, conversation_id: int) -> None:
-        self._conversation_id = conversation_id
-        self._editing_last = False
+        session = self.session
+        session.open(conversation_id)
         self.view.clear()
+        self._active_bubble = None
         self.stats_bar.reset()
-        conv = self.store.get_conversation(conversation_id) if conversation_id >= 0 else None
+        conv = self.store.get_conversation(session.conversation_id) if session.conversation_id >= 0 else None
         if conv is None:
-            self._conversation_id = -1
-            self.conv_settings.set_values("", SamplingParams.from_dict(self.settings.get("default_sampling", {})))
+            self.conv_settings.set_values("", self.settings.default_sampling)
             self._update_buttons()
             return
         self.conv_settings.set_values(conv.system_prompt, SamplingParams.from_dict(conv.settings))
-        for msg in self.store.messages(conversation_id):
-            active = self._active and self._active["message_id"] == msg.id
-            note = "" if msg.complete or active else "(interrupted — the app closed before this reply finished)"
-            bubble = self.view.add(msg.role, self._active["text"] if active else msg.content, msg.stats, note)
-            if active:
-                self._active["bubble"] = bubble
+        for msg in session.messages():
+            if session.is_active_message(msg):
+                self._active_bubble = self.view.add(msg.role, session.active.text)
+            else:
+                self.view.add(msg.role, msg.content, msg.stats, "" if msg.complete else INTERRUPTED_NOTE)
         self._update_buttons()
 
     @Slot()
     def _on_conv_settings_changed(self) -> None:
         params = self.conv_settings.params()
-        values = {k: getattr(params, k) for k in SamplingParams.__dataclass_fields__}
-        self.settings.set("default_sampling", values)
-        if self._conversation_id >= 0:
-            self._save(
-                self.store.update_conversation_settings, self._conversation_id, self.conv_settings.system_text(), values
-            )
+        self.settings.default_sampling = params
+        self._save(self.session.save_settings, self.conv_settings.system_text(), params)
 
     # --- sending ---------------------------------------------------------------------------
 
@@ -245,178 +244,142 @@ class ChatPane(QWidget):
         if not text or self.generating or not self.model_info:
             return
         try:
-            if self._conversation_id < 0:
+            if self.session.conversation_id < 0:
                 self.new_conversation()
-            cid = self._conversation_id
-            if self._editing_last:
-                self._drop_last_exchange()
-                self._editing_last = False
-            first = not self.store.messages(cid)
-            if first:
-                self.store.rename_conversation(cid, _title_from(text))
-            self.store.add_message(cid, "user", text)
+            saved = self.session.add_user_message(text, self.conv_settings.params())
         except StorageError as exc:
             self._show_banner(f"Your message was not sent, it is still in the box: {exc}", "error")
             return
+        for _ in range(saved.removed):
+            self.view.remove_last()
         self._start_reply(user_text=text)
-        if first:
+        if saved.titled:
             self.conversations.refresh()
 
     def _start_reply(self, user_text: str = "") -> None:
-        """Ask the worker for a reply first, then build the widgets while it reads the prompt."""
-        cid = self._conversation_id
-        history = [{"role": m.role, "content": m.content} for m in self.store.messages(cid)]
-        system = self.conv_settings.system_text().strip()
-        if system:
-            history.insert(0, {"role": "system", "content": system})
+        """Ask the engine for a reply first, then build the widgets while it reads the prompt."""
         try:
-            message = self.store.add_message(cid, "assistant", "", complete=False, model=self.model_info.get("name"))
+            request = self.session.begin_reply(
+                self.conv_settings.system_text(), self.conv_settings.params(), self.model_info.name
+            )
         except StorageError as exc:
             self._show_banner(f"No reply was started: {exc}", "error")
             self._update_buttons()
             return
-        self._request_id += 1
-        self._active = {
-            "request_id": self._request_id,
-            "conversation_id": cid,
-            "message_id": message.id,
-            "text": "",
-            "saved_at": time.monotonic(),
-            "bubble": None,
-        }
-        self.worker.cancel.clear()
-        params = self.conv_settings.params()
-        self._generate_requested.emit(
-            self._request_id, history, {k: getattr(params, k) for k in SamplingParams.__dataclass_fields__}
-        )
+        self.worker.generate(request)
         # Tokens reach this (GUI) thread only after this method returns: the bubble is there first.
         if user_text:
             self.view.add("user", user_text)
             self.input.clear()
-        self._active["bubble"] = self.view.add("assistant")
+        self._active_bubble = self.view.add("assistant")
+        self._rendered_at = 0.0
         self.stats_bar.reset()
         self._hide_banner_unless_info()
         self._update_buttons()
 
+    @property
+    def active_request(self) -> ReplyRequest | None:
+        return self.session.active.request if self.session.active else None
+
     @Slot()
     def stop(self) -> None:
-        self.worker.cancel.set()
+        self.session.stop()
 
     @Slot()
     def regenerate(self) -> None:
-        if self.generating or not self.model_info or self._conversation_id < 0:
+        if not self.model_info or not self.session.can_regenerate():
             return
-        messages = self.store.messages(self._conversation_id)
-        if not messages:
+        try:
+            removed = self.session.drop_last_reply()
+        except StorageError as exc:
+            self._show_storage_error(exc)
             return
-        if messages[-1].role == "assistant":
-            if not self._save(self.store.delete_message, messages[-1].id):
-                return
+        if removed:
             self.view.remove_last()
         self._start_reply()
 
     @Slot()
     def edit_last(self) -> None:
-        if self.generating or self._conversation_id < 0:
+        text = self.session.edit_last()
+        if text is None:
             return
-        users = [m for m in self.store.messages(self._conversation_id) if m.role == "user"]
-        if not users:
-            return
-        self.input.setPlainText(users[-1].content)
+        self.input.setPlainText(text)
         self.input.setFocus()
-        self._editing_last = True
         self._show_banner("Editing your last message: Send replaces it and its reply.", "info")
-
-    def _drop_last_exchange(self) -> None:
-        messages = self.store.messages(self._conversation_id)
-        last_user = max((i for i, m in enumerate(messages) if m.role == "user"), default=None)
-        if last_user is None:
-            return
-        for m in messages[last_user:]:
-            self.store.delete_message(m.id)
-            self.view.remove_last()
 
     # --- streaming -------------------------------------------------------------------------
 
-    def _is_active(self, request_id: int) -> bool:
-        return self._active is not None and self._active["request_id"] == request_id
-
     @Slot(int, str)
     def _on_worker_tokens_received(self, request_id: int, text: str) -> None:
-        if not self._is_active(request_id):
+        if not self.session.is_current(request_id):
             return
-        active = self._active
-        active["text"] += text
-        now = time.monotonic()
-        wait = RENDER_EVERY_S - (now - active.get("rendered_at", 0.0))
+        error = self.session.append(request_id, text)
+        if error:
+            self._show_banner(error[:1].upper() + error[1:], "error")
+        wait = RENDER_EVERY_S - (time.monotonic() - self._rendered_at)
         if wait <= 0:
             self._render_active_reply()
         elif not self._render_timer.isActive():
             self._render_timer.start(int(wait * 1000) + 1)
-        if now - active["saved_at"] >= SAVE_EVERY_S:
-            active["saved_at"] = now
-            if not active.get("save_failed"):  # say it once; the reply keeps streaming on screen
-                active["save_failed"] = not self._save(
-                    self.store.update_message_content, active["message_id"], active["text"]
-                )
 
     def _render_active_reply(self) -> None:
-        active = self._active
-        if active and active["conversation_id"] == self._conversation_id and active.get("bubble"):
-            active["bubble"].set_text(active["text"])
-            active["rendered_at"] = time.monotonic()
+        if self.session.showing_active() and self._active_bubble is not None:
+            self._active_bubble.set_text(self.session.active.text)
+            self._rendered_at = time.monotonic()
 
-    def _end_active_reply(self) -> dict:
-        """The reply is over: paint its last words and stop tracking it."""
+    def _paint_last_words(self) -> MessageBubble | None:
+        """The reply is about to end: paint its last words and let go of its bubble."""
         self._render_timer.stop()
         self._render_active_reply()
-        active, self._active = self._active, None
-        return active
+        bubble, self._active_bubble = self._active_bubble, None
+        return bubble if self.session.showing_active() else None
 
-    @Slot(int, dict)
-    def _on_worker_stats_updated(self, request_id: int, stats: dict) -> None:
-        if self._is_active(request_id) and self._active["conversation_id"] == self._conversation_id:
+    @Slot(object)
+    def _on_worker_stats_updated(self, stats: LiveStats) -> None:
+        if self.session.is_current(stats.request_id) and self.session.showing_active():
             self.stats_bar.show_stats(stats, live=True)
 
     @Slot(int, str)
     def _on_worker_notice(self, request_id: int, message: str) -> None:
-        if self._is_active(request_id):
+        if self.session.is_current(request_id):
             self._show_banner(message, "info")
 
-    @Slot(int, dict)
-    def _on_worker_generation_finished(self, request_id: int, stats: dict) -> None:
-        if not self._is_active(request_id):
+    @Slot(object)
+    def _on_worker_generation_finished(self, finished: ReplyFinished) -> None:
+        if not self.session.is_current(finished.request_id):
             return
-        active = self._end_active_reply()
-        self._save(self.store.finish_message, active["message_id"], active["text"], stats)
-        if active["conversation_id"] == self._conversation_id:
-            self.stats_bar.show_stats(stats)
-            if active.get("bubble"):
-                active["bubble"].set_stats(stats)
+        bubble = self._paint_last_words()
+        ended = self.session.finish(finished)
+        self._report(ended)
+        if bubble is not None:
+            self.stats_bar.show_stats(finished.stats)
+            bubble.set_stats(ended.stats)
         self._update_buttons()
-        self.generation_finished.emit(stats)
+        self.generation_finished.emit(ended.stats)
 
-    @Slot(int, str)
-    def _on_worker_generation_failed(self, request_id: int, message: str) -> None:
-        if not self._is_active(request_id):
+    @Slot(object)
+    def _on_worker_generation_failed(self, failed: ReplyFailed) -> None:
+        if not self.session.is_current(failed.request_id):
             return
-        active = self._end_active_reply()
-        if active["text"]:
-            self._save(self.store.finish_message, active["message_id"], active["text"], {"stop_reason": "error"})
-        else:
-            self._save(self.store.delete_message, active["message_id"])
-            if active["conversation_id"] == self._conversation_id:
-                self.view.remove_last()
-        self._show_banner(message[:1].upper() + message[1:], "error")
+        bubble = self._paint_last_words()
+        ended = self.session.fail(failed)
+        if ended.stats is None and bubble is not None:
+            self.view.remove_last()
+        self._show_banner(failed.message[:1].upper() + failed.message[1:], "error")
+        self._report(ended, banner=False)
         self._update_buttons()
-        self.generation_finished.emit({"stop_reason": "error", "error": message})
+        self.generation_finished.emit({"stop_reason": "error", "error": failed.message})
+
+    def _report(self, ended: EndedReply, banner: bool = True) -> None:
+        if ended.save_error and banner:
+            self._show_banner(ended.save_error[:1].upper() + ended.save_error[1:], "error")
 
     # --- state -----------------------------------------------------------------------------
 
     def _update_buttons(self) -> None:
-        ready = bool(self.model_info)
+        ready = self.model_info is not None
         busy = self.generating
-        has_messages = self._conversation_id >= 0 and bool(self.view.bubbles)
+        has_messages = self.session.conversation_id >= 0 and bool(self.view.bubbles)
         self.send_button.setEnabled(ready and not busy)
         self.stop_button.setEnabled(busy)
         self.regenerate_button.setEnabled(ready and not busy and has_messages)
@@ -428,9 +391,12 @@ class ChatPane(QWidget):
             write(*args)
             return True
         except StorageError as exc:
-            message = str(exc)
-            self._show_banner(message[:1].upper() + message[1:], "error")
+            self._show_storage_error(exc)
             return False
+
+    def _show_storage_error(self, exc: StorageError) -> None:
+        message = str(exc)
+        self._show_banner(message[:1].upper() + message[1:], "error")
 
     def _show_banner(self, text: str, kind: str) -> None:
         color = {"error": "#ffebe9; color:#82071e", "info": "#fff8c5; color:#4d2d00"}[kind]
@@ -448,16 +414,11 @@ class ChatPane(QWidget):
             self._hide_banner()
 
     def shutdown(self) -> None:
-        """Stop any reply, keep what was written, and end the worker thread."""
-        if self._active:
-            self._save(self.store.update_message_content, self._active["message_id"], self._active["text"])
-        if stop_worker_thread(self.thread, self.worker.cancel):
-            self.worker.engine.unload()  # the thread has ended: nothing else can touch the engine now
-        if self._active:
-            active, self._active = self._active, None
-            self._save(self.store.finish_message, active["message_id"], active["text"], {"stop_reason": "stopped"})
-
-
-def _title_from(text: str) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= 48 else line[:47].rstrip() + "…"
+        """Stop any reply and keep what was shown, saved and marked stopped."""
+        if self.session.active:
+            self._paint_last_words()
+            self.session.save_progress()
+            self.session.stop()
+        if self._owns_service:
+            self.llm_service.close()
+        self.session.end_interrupted()

@@ -2,13 +2,16 @@
 
 Words appear grey while unconfirmed and turn black once committed; committed text never changes.
 All speech work happens in the SpeechWorker's thread: this widget only sends requests and paints.
+The text and its cues across recordings are a backend.transcript.Transcript.
 """
 
 from __future__ import annotations
 
+import html
+import threading
 from pathlib import Path
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -18,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QTextBrowser,
@@ -26,9 +30,20 @@ from PySide6.QtWidgets import (
 )
 
 from backend.audio import AudioDeviceError, list_input_devices
-from backend.settings import Settings
+from backend.file_transcription import OutputExistsError, check_output_path
+from backend.models import bundled
+from backend.settings import ModelSettings, Settings
 from backend.speech import Segment
+from backend.speech_jobs import (
+    DictationRequest,
+    FileJobRequest,
+    FileJobResult,
+    SpeechModelRequest,
+    SpeechModelStatus,
+    SpeechOptions,
+)
 from backend.subtitles import FORMATS, write
+from backend.transcript import RecordingEnded, RecordingUpdate, Transcript
 from gui.speech_worker import SourceFactory, SpeechWorker, open_microphone
 from gui.threads import start_worker_thread, stop_worker_thread
 from gui.widgets.level_meter import LevelMeter
@@ -50,28 +65,23 @@ LANGUAGES = [
 DEFAULT_DEVICE = -1  # the combo's data for "the system default"
 
 
-def _html_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 class DictationPanel(QWidget):
     send_to_chat_requested = Signal(str)
-    _dictate_requested = Signal(str, object, dict)
-    _transcribe_requested = Signal(str, str, str, list, dict)
+    _load_requested = Signal(object)  # SpeechModelRequest
+    _dictate_requested = Signal(object)  # DictationRequest
+    _transcribe_requested = Signal(object)  # FileJobRequest
 
     def __init__(self, settings: Settings, parent=None, source_factory: SourceFactory = open_microphone):
         super().__init__(parent)
         self.settings = settings
-        self.recording = False
-        self.transcribing = False
-        self._earlier: list[Segment] = []  # cues of finished recordings, on one timeline
-        self._earlier_text = ""
-        self._offset = 0.0  # where the current recording starts on that timeline
-        self._current: dict = {}
+        self.transcript = Transcript()
+        self._dictation: DictationRequest | None = None  # the recording in progress
+        self._file_job: FileJobRequest | None = None  # the file being transcribed
         self._multilingual: bool | None = None  # unknown until the model is loaded
 
         self.worker = SpeechWorker(source_factory)
         self.thread = start_worker_thread(self.worker, "speech-worker")
+        self._load_requested.connect(self.worker.load_model)
         self._dictate_requested.connect(self.worker.dictate)
         self._transcribe_requested.connect(self.worker.transcribe)
         self.worker.model_loading.connect(self._on_worker_model_loading)
@@ -115,6 +125,7 @@ class DictationPanel(QWidget):
 
         self.message = QLabel()
         self.message.setObjectName("dictation_message")
+        self.message.setTextFormat(Qt.PlainText)  # errors quote device and file names
         self.message.setWordWrap(True)
         self.message.setVisible(False)
         self.text_view = QTextBrowser()
@@ -124,6 +135,7 @@ class DictationPanel(QWidget):
         )
         self.stats = QLabel()
         self.stats.setObjectName("dictation_stats")
+        self.stats.setTextFormat(Qt.PlainText)
 
         self.copy_button = QPushButton("Copy")
         self.copy_button.clicked.connect(self.copy_text)
@@ -158,6 +170,7 @@ class DictationPanel(QWidget):
         self.file_progress = QProgressBar()
         self.file_status = QLabel()
         self.file_status.setObjectName("file_status")
+        self.file_status.setTextFormat(Qt.PlainText)  # it quotes file names
         self.file_status.setWordWrap(True)
 
         box = QGroupBox("Transcribe a file")
@@ -188,9 +201,17 @@ class DictationPanel(QWidget):
         layout.addWidget(box)
         self._update_buttons()
 
+    @property
+    def recording(self) -> bool:
+        return self._dictation is not None
+
+    @property
+    def transcribing(self) -> bool:
+        return self._file_job is not None
+
     def _update_buttons(self) -> None:
         busy = self.recording or self.transcribing
-        stopping = self.recording and self.worker.stop.is_set()
+        stopping = self.recording and self._dictation.stop.is_set()
         self.record_button.setText("Finishing…" if stopping else "Stop" if self.recording else "Record")
         self.record_button.setEnabled(not self.transcribing and not stopping)
         self.device_combo.setEnabled(not busy)
@@ -225,11 +246,22 @@ class DictationPanel(QWidget):
         if not devices:
             self._show_message("No microphone found: connect one and press Refresh. Files can still be transcribed.")
 
-    def _options(self) -> dict:
-        return {"language": self.language_combo.currentData(), "translate": self.translate_check.isChecked()}
+    def _options(self) -> SpeechOptions:
+        return SpeechOptions(self.language_combo.currentData(), self.translate_check.isChecked())
 
-    def _model_path(self) -> str:
-        return self.settings.get("speech_model", "") or ""
+    def _model(self) -> SpeechModelRequest:
+        """The chosen speech model with its saved compute settings (threads, audio context), read afresh."""
+        path = self.settings.speech_model
+        return SpeechModelRequest(path, self.settings.model_settings(path) if path else self._bundled_settings())
+
+    def _bundled_settings(self) -> ModelSettings:
+        return self.settings.model_settings(bundled.BUNDLED[bundled.DEFAULT_SPEECH].path)
+
+    @Slot(str)
+    def on_speech_model_chosen(self, path: str) -> None:
+        """Models chose another speech model: load it now (when idle), so this tab shows what it can do."""
+        if not self.recording and not self.transcribing:
+            self._load_requested.emit(self._model())
 
     # --- dictation ---------------------------------------------------------------------------
 
@@ -243,28 +275,29 @@ class DictationPanel(QWidget):
     def start_recording(self) -> None:
         device = self.device_combo.currentData()
         self._show_message("")
-        self.worker.stop.clear()
-        self.worker.cancel.clear()
-        self.recording = True
-        self._current = {}
-        self._update_buttons()
-        self._dictate_requested.emit(
-            self._model_path(), None if device in (None, DEFAULT_DEVICE) else device, self._options()
+        self._dictation = DictationRequest(
+            self._model(), None if device in (None, DEFAULT_DEVICE) else device, self._options(), threading.Event()
         )
+        self._update_buttons()
+        self._dictate_requested.emit(self._dictation)
 
     def stop_recording(self) -> None:
         # Set directly: a queued request would wait behind the running dictation loop.
-        self.worker.stop.set()
+        if self._dictation is not None:
+            self._dictation.stop.set()
         self._update_buttons()
 
     @Slot(str)
     def _on_worker_model_loading(self, message: str) -> None:
         self.stats.setText(message)
 
-    @Slot(dict)
-    def _on_worker_model_loaded(self, info: dict) -> None:
-        self.stats.setText(f"Whisper {info['size']} · {info['threads']} threads")
-        self._multilingual = info["multilingual"]
+    @Slot(object)
+    def _on_worker_model_loaded(self, status: SpeechModelStatus) -> None:
+        self.stats.setText(
+            f"Whisper {status.size} · {status.n_threads} threads · "
+            f"window {status.audio_ctx * 30 // 1500} s for files, {status.live_window_s:.0f} s live"
+        )
+        self._multilingual = status.multilingual
         self.language_combo.setToolTip("" if self._multilingual else "This model understands English only")
         if not self._multilingual:
             self.language_combo.setCurrentIndex(self.language_combo.findData("en"))
@@ -275,63 +308,52 @@ class DictationPanel(QWidget):
     def _on_worker_dictation_started(self) -> None:
         self.stats.setText("Listening…")
 
-    @Slot(dict)
-    def _on_worker_dictation_updated(self, update: dict) -> None:
-        self._current = update
+    @Slot(object)
+    def _on_worker_dictation_updated(self, recording: RecordingUpdate) -> None:
+        if not self.recording:
+            return  # a late update of a recording already ended
+        self.transcript.update(recording)
         self._render()
-        parts = [f"RTF {update['real_time_factor']:.2f}" if update["real_time_factor"] else "Listening…"]
-        if update["commit_latency"] is not None:
-            parts.append(f"last commit {update['commit_latency']:.1f} s after the words")
-        if update["dropped_seconds"]:
-            parts.append(f"⚠ {update['dropped_seconds']:.1f} s of audio dropped: the computer could not keep up")
+        update = recording.update
+        parts = [f"RTF {update.real_time_factor:.2f}" if update.real_time_factor else "Listening…"]
+        if update.commit_latency is not None:
+            parts.append(f"last commit {update.commit_latency:.1f} s after the words")
+        if update.dropped_seconds:
+            parts.append(f"⚠ {update.dropped_seconds:.1f} s of audio dropped: the computer could not keep up")
         self.stats.setText(" · ".join(parts))
         self._update_buttons()
 
-    @Slot(dict)
-    def _on_worker_dictation_finished(self, result: dict) -> None:
-        self.recording = False
-        if "committed" in result:
-            self._current = result
-        if self._current:
-            self._keep_current()
+    @Slot(object)
+    def _on_worker_dictation_finished(self, ended: RecordingEnded) -> None:
+        self._dictation = None
+        self.transcript.end_recording(ended)
         self._render()
-        if result.get("error"):
-            self._show_message(result["error"])
+        if ended.error:
+            self._show_message(ended.error)
         self._update_buttons()
-
-    def _keep_current(self) -> None:
-        """Move the finished recording's text and cues onto the panel's timeline."""
-        cues = [Segment(self._offset + a, self._offset + b, t) for a, b, t in self._current.get("cues", [])]
-        self._earlier += cues
-        committed = self._current.get("committed", "")
-        self._earlier_text = " ".join(t for t in (self._earlier_text, committed) if t)
-        self._offset += self._current.get("audio_time", 0.0)
-        self._current = {}
 
     @Slot(float)
     def _on_worker_level_changed(self, dbfs: float) -> None:
         self.level_meter.set_level(dbfs)
 
     def committed_text(self) -> str:
-        return " ".join(t for t in (self._earlier_text, self._current.get("committed", "")) if t)
+        return self.transcript.committed_text()
 
     def text(self) -> str:
-        return " ".join(t for t in (self.committed_text(), self._current.get("unconfirmed", "")) if t)
+        return self.transcript.text()
 
     def _render(self) -> None:
-        committed, unconfirmed = self.committed_text(), self._current.get("unconfirmed", "")
-        html = _html_escape(committed)
+        committed, unconfirmed = self.transcript.committed_text(), self.transcript.unconfirmed_text()
+        shown = html.escape(committed)
         if unconfirmed:
-            html += (
+            shown += (
                 " " if committed else ""
-            ) + f'<span style="color:#8a8a8a;font-style:italic">{_html_escape(unconfirmed)}</span>'
-        self.text_view.setHtml(html)
+            ) + f'<span style="color:#8a8a8a;font-style:italic">{html.escape(unconfirmed)}</span>'
+        self.text_view.setHtml(shown)
         self.text_view.moveCursor(QTextCursor.End)
 
     def cues(self) -> list[Segment]:
-        return self._earlier + [
-            Segment(self._offset + a, self._offset + b, t) for a, b, t in self._current.get("cues", [])
-        ]
+        return self.transcript.cues()
 
     @Slot()
     def copy_text(self) -> None:
@@ -339,7 +361,7 @@ class DictationPanel(QWidget):
 
     @Slot()
     def clear_text(self) -> None:
-        self._earlier, self._earlier_text, self._offset, self._current = [], "", 0.0, {}
+        self.transcript.clear()
         self._render()
         self._update_buttons()
 
@@ -413,35 +435,60 @@ class DictationPanel(QWidget):
         if not formats:
             self.file_status.setText("Pick at least one of SRT, VTT or TXT.")
             return
-        self.worker.cancel.clear()
-        self.transcribing = True
+        output = self.output_edit.text().strip() or str(Path(media).with_suffix(""))
+        if not self._may_write(output, formats):
+            self.file_status.setText("Nothing was transcribed: choose another name with Save as….")
+            return
+        self._file_job = FileJobRequest(
+            self._model(), media, output, tuple(formats), self._options(), threading.Event()
+        )
         self.file_progress.setValue(0)
         self.file_status.setText(f"Transcribing {Path(media).name}…")
         self._update_buttons()
-        output = self.output_edit.text().strip() or str(Path(media).with_suffix(""))
-        self._transcribe_requested.emit(self._model_path(), media, output, formats, self._options())
+        self._transcribe_requested.emit(self._file_job)
+
+    def _may_write(self, output_base: str, formats: list[str]) -> bool:
+        """Never replace a file the user already has without asking first."""
+        existing = []
+        for fmt in formats:
+            try:
+                check_output_path(Path(f"{output_base}.{fmt}"))
+            except OutputExistsError as exc:
+                existing.append(exc.path)
+        if not existing:
+            return True
+        names = "\n".join(str(p) for p in existing)
+        answer = QMessageBox.question(
+            self,
+            "Replace existing files?",
+            f"These files already exist:\n{names}\n\nReplace them with the new transcript?",
+            QMessageBox.Yes | QMessageBox.Cancel,
+            QMessageBox.Cancel,
+        )
+        return answer == QMessageBox.Yes
 
     @Slot()
     def cancel_file_transcription(self) -> None:
-        self.worker.cancel.set()
+        if self._file_job is not None:
+            self._file_job.cancel.set()
 
     @Slot(float)
     def _on_worker_file_progress(self, fraction: float) -> None:
         self.file_progress.setValue(int(fraction * 100))
 
-    @Slot(dict)
-    def _on_worker_file_finished(self, result: dict) -> None:
-        self.transcribing = False
-        if result.get("error"):
-            self.file_status.setText(result["error"])
-        elif result["cancelled"]:
+    @Slot(object)
+    def _on_worker_file_finished(self, result: FileJobResult) -> None:
+        self._file_job = None
+        if result.error:
+            self.file_status.setText(result.error)
+        elif result.cancelled:
             self.file_status.setText("Cancelled; nothing was written.")
             self.file_progress.setValue(0)
         else:
             self.file_progress.setValue(100)
             self.file_status.setText(
-                f"Wrote {', '.join(result['written'])} · {result['segments']} segments · "
-                f"{result['audio_seconds']:.0f} s of audio at {result['real_time_factor']:.2f}× real time"
+                f"Wrote {', '.join(result.written)} · {result.segments} segments · "
+                f"{result.audio_seconds:.0f} s of audio at {result.real_time_factor:.2f}× real time"
             )
         self._update_buttons()
 
@@ -449,5 +496,8 @@ class DictationPanel(QWidget):
 
     def shutdown(self) -> None:
         """Stop recording and any file job, and end the worker thread (bounded wait)."""
-        self.worker.stop.set()
-        stop_worker_thread(self.thread, self.worker.cancel)
+        if self._dictation is not None:
+            self._dictation.stop.set()
+        if self._file_job is not None:
+            self._file_job.cancel.set()
+        stop_worker_thread(self.thread)

@@ -1,22 +1,29 @@
-"""The chat engine's worker: owns the LlmEngine, lives in its own QThread, talks only by signals.
+"""The window's link to the chat engine: requests go to the shared LlmService, results come back as signals.
 
-Tokens cross to the GUI in batches (every ~30 ms) and live stats 4 times a second, so the GUI
-thread only paints. Stop is a threading.Event the GUI sets directly: a queued "stop" signal would
-wait behind the busy generation loop.
+The engine runs on the service's own thread, shared with every other front end (the server, the
+benchmark). This object lives on the GUI thread: it submits requests and relays what the engine
+thread reports, as typed objects, through queued signals. Tokens cross in batches (every ~30 ms)
+and live stats 4 times a second, so the GUI thread only paints. Stop is the request's own
+threading.Event, set directly: a queued "stop" would wait behind the busy generation loop.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
-import traceback
+from concurrent.futures import Future
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 
+from backend.chat_model_status import ChatModelStatus
+from backend.chat_session import LiveStats, ReplyFailed, ReplyFinished, ReplyRequest
+from backend.defaults import DEFAULT_N_CTX
 from backend.errors import HearthError
 from backend.hardware import compute_backend
-from backend.llm import LlmEngine, SamplingParams
-from backend.models import bundled
+from backend.llm import Generation
+from backend.llm_service import GenerationResult, LlmService
+from backend.settings import ModelSettings
 
 TOKEN_FLUSH_S = 0.03
 STATS_EVERY_S = 0.25
@@ -24,104 +31,115 @@ STATS_EVERY_S = 0.25
 
 class LlmWorker(QObject):
     model_loading = Signal(str, float)  # what is happening, progress 0..1 (-1: unknown)
-    model_loaded = Signal(dict)
+    model_loaded = Signal(object)  # ChatModelStatus
     model_load_failed = Signal(str)
     tokens_received = Signal(int, str)  # request id, text since the last flush
-    stats_updated = Signal(int, dict)  # request id, live stats
+    stats_updated = Signal(object)  # LiveStats
     notice = Signal(int, str)  # request id, something the user should know
-    generation_finished = Signal(int, dict)  # request id, final stats (stop_reason inside)
-    generation_failed = Signal(int, str)
+    generation_finished = Signal(object)  # ReplyFinished
+    generation_failed = Signal(object)  # ReplyFailed
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.engine = LlmEngine()
-        self.cancel = threading.Event()
+    def __init__(self, service: LlmService, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
 
-    @Slot(str, dict)
-    def load_model(self, path: str, options: dict) -> None:
+    def load_model(self, path: str, settings: ModelSettings) -> None:
+        """Load a GGUF (empty: the bundled default); the answer comes as model_loaded or model_load_failed."""
         try:
-            if not path:
-                self.model_loading.emit("Preparing the bundled model…", 0.0)
-                path = str(
-                    bundled.ensure(
-                        bundled.DEFAULT_CHAT, lambda f: self.model_loading.emit("Preparing the bundled model…", f)
-                    )
-                )
-            self.model_loading.emit(f"Loading {path.rsplit('/', 1)[-1]}…", -1.0)
-            model = self.engine.load(
+            future = self.service.load(
                 path,
-                n_ctx=int(options.get("n_ctx") or 4096),
-                n_threads=options.get("n_threads") or None,
-                n_gpu_layers=int(options.get("n_gpu_layers") or 0),
+                n_ctx=settings.n_ctx or DEFAULT_N_CTX,
+                n_threads=settings.n_threads,
+                n_gpu_layers=settings.n_gpu_layers,
+                on_progress=self.model_loading.emit,
             )
+        except HearthError as exc:
+            self.model_load_failed.emit(str(exc))
+            return
+        future.add_done_callback(self._on_load_done)
+
+    def _on_load_done(self, future: Future) -> None:
+        try:
+            model = future.result()
         except (HearthError, OSError) as exc:
             self.model_load_failed.emit(str(exc))
             return
-        except Exception as exc:  # never let an engine bug kill the worker thread silently
-            traceback.print_exc()
+        except Exception as exc:  # the service printed the traceback; the user gets a sentence
             self.model_load_failed.emit(f"unexpected error while loading: {exc}")
             return
-        backend = compute_backend()
-        info = model.info
-        self.model_loaded.emit(
-            {
-                "path": str(model.path),
-                "name": model.display_name,
-                "architecture": info.architecture,
-                "quantization": info.file_type_name,
-                "n_ctx": model.n_ctx,
-                "n_threads": model.n_threads,
-                "n_gpu_layers": model.n_gpu_layers,
-                "n_layers": info.n_layers,
-                "load_ms": model.load_ms,
-                "template_source": model.template_source,
-                "backend": backend.name if model.n_gpu_layers else "CPU",
-                "gpu_available": backend.gpu_offload,
-            }
-        )
+        self.model_loaded.emit(ChatModelStatus.from_loaded(model, compute_backend()))
 
-    @Slot()
-    def unload_model(self) -> None:
-        self.engine.unload()
-
-    @Slot(int, list, dict)
-    def generate(self, request_id: int, messages: list, params: dict) -> None:
-        # The GUI cleared `cancel` when it sent this request; a Stop pressed since then still counts.
+    def generate(self, request: ReplyRequest) -> None:
+        """Queue one reply; it streams back as tokens_received / stats_updated, then finished or failed."""
+        relay = _ReplyRelay(self, request.request_id)
         try:
-            generation = self.engine.stream_chat(messages, SamplingParams.from_dict(params), self.cancel)
-            if generation.notice:
-                self.notice.emit(request_id, generation.notice)
-            pending: list[str] = []
-            last_flush, last_stats = 0.0, time.perf_counter()  # the first token goes out at once
-            for piece in generation:
-                pending.append(piece)
-                now = time.perf_counter()
-                if now - last_flush >= TOKEN_FLUSH_S:
-                    self.tokens_received.emit(request_id, "".join(pending))
-                    pending.clear()
-                    last_flush = now
-                if now - last_stats >= STATS_EVERY_S:
-                    self.stats_updated.emit(request_id, self._live(generation, now))
-                    last_stats = now
-            if pending:
-                self.tokens_received.emit(request_id, "".join(pending))
-            final = generation.stats.to_dict()
-            final["template_source"] = generation.template_source
-            self.generation_finished.emit(request_id, final)
-        except HearthError as exc:
-            self.generation_failed.emit(request_id, str(exc))
-        except Exception as exc:
-            traceback.print_exc()
-            self.generation_failed.emit(request_id, f"unexpected error while generating: {exc}")
+            future = self.service.chat(
+                request.message_dicts(), request.params, cancel=request.cancel, on_piece=relay.on_piece
+            )
+        except HearthError as exc:  # busy or closed: said like any other failure
+            self.generation_failed.emit(ReplyFailed(request.request_id, str(exc)))
+            return
+        future.add_done_callback(relay.on_done)
 
-    @staticmethod
-    def _live(generation, now: float) -> dict:
-        stats = generation.stats
-        return {
-            "ttft_ms": stats.ttft_ms,
-            "prompt_tokens_per_second": stats.prompt_tokens_per_second if stats.prompt_eval_ms else 0.0,
-            "tokens_per_second": generation.live_tokens_per_second(now),
-            "generated_tokens": stats.generated_tokens,
-            "context_used": stats.context_used,
-            "n_ctx": stats.n_ctx,
-        }
+
+class _ReplyRelay:
+    """Batches one reply's pieces on the engine thread and emits them (queued to the GUI)."""
+
+    def __init__(self, worker: LlmWorker, request_id: int):
+        self.worker, self.request_id = worker, request_id
+        self.pending: list[str] = []
+        self.last_flush = 0.0  # the first piece goes out at once
+        self.last_stats = time.perf_counter()
+        self.notice_sent = False
+        self.lock = threading.Lock()  # on_piece and on_done run on the engine thread, but be safe
+
+    def on_piece(self, piece: str, generation: Generation) -> None:
+        worker = self.worker
+        if not self.notice_sent:
+            self.notice_sent = True
+            if generation.notice:
+                worker.notice.emit(self.request_id, generation.notice)
+        with self.lock:
+            self.pending.append(piece)
+            now = time.perf_counter()
+            if now - self.last_flush >= TOKEN_FLUSH_S:
+                self._flush()
+                self.last_flush = now
+        if now - self.last_stats >= STATS_EVERY_S:
+            worker.stats_updated.emit(_live(self.request_id, generation, now))
+            self.last_stats = now
+
+    def _flush(self) -> None:
+        if self.pending:
+            self.worker.tokens_received.emit(self.request_id, "".join(self.pending))
+            self.pending.clear()
+
+    def on_done(self, future: Future) -> None:
+        with self.lock:
+            self._flush()
+        worker = self.worker
+        try:
+            result: GenerationResult = future.result()
+        except HearthError as exc:
+            worker.generation_failed.emit(ReplyFailed(self.request_id, str(exc)))
+            return
+        except Exception as exc:  # the service printed the traceback; the user gets a sentence
+            worker.generation_failed.emit(ReplyFailed(self.request_id, f"unexpected error while generating: {exc}"))
+            return
+        if result.notice and not self.notice_sent:
+            worker.notice.emit(self.request_id, result.notice)
+        stats = dataclasses.replace(result.stats)  # a copy: nothing on the engine side touches it again
+        worker.generation_finished.emit(ReplyFinished(self.request_id, stats, result.template_source))
+
+
+def _live(request_id: int, generation: Generation, now: float) -> LiveStats:
+    stats = generation.stats
+    return LiveStats(
+        request_id=request_id,
+        ttft_ms=stats.ttft_ms,
+        prompt_tokens_per_second=stats.prompt_tokens_per_second if stats.prompt_eval_ms else 0.0,
+        tokens_per_second=generation.live_tokens_per_second(now),
+        generated_tokens=stats.generated_tokens,
+        context_used=stats.context_used,
+        n_ctx=stats.n_ctx,
+    )

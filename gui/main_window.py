@@ -1,12 +1,23 @@
-"""The window: Chat (and the other parts as they join), with the model and compute backend in the status bar."""
+"""The window: Models | Chat | Dictation, with the model and compute backend in the status bar.
+
+It owns the one LlmService (`self.llm_service`) every panel that needs the chat engine shares: the
+chat, the local server, the benchmark all queue their work on it.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray
-from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QTabWidget
+from pathlib import Path
 
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar, QTabWidget
+
+from backend.atomic import write_text_atomic
+from backend.chat_model_status import ChatModelStatus
 from backend.conversations import ConversationStore
+from backend.errors import HearthError
+from backend.export import load_export
+from backend.llm_service import LlmService
 from backend.settings import Settings
 from gui.chat_pane import ChatPane
 from gui.dictation_panel import DictationPanel
@@ -21,8 +32,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Hearth")
         self.resize(1200, 780)
 
+        self.llm_service = LlmService()
         self.tabs = QTabWidget()
-        self.chat_pane = ChatPane(store, settings)
+        self.chat_pane = ChatPane(store, settings, self.llm_service)
         self.tabs.addTab(self.chat_pane, "Chat")
         self.dictation_panel = DictationPanel(settings)
         self.tabs.addTab(self.dictation_panel, "Dictation")
@@ -31,15 +43,18 @@ class MainWindow(QMainWindow):
         self.tabs.insertTab(0, self.model_manager, "Models")
         self.tabs.setCurrentWidget(self.chat_pane)
         self.model_manager.chat_model_chosen.connect(self._on_model_manager_chat_model_chosen)
+        self.model_manager.speech_model_chosen.connect(self.dictation_panel.on_speech_model_chosen)
         self.setAcceptDrops(True)  # model files dropped anywhere on the window are imported
         self.setCentralWidget(self.tabs)
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction("&New conversation", QKeySequence.New, self.chat_pane.new_conversation)
+        self.export_action = file_menu.addAction("&Export conversation…", self._on_export_triggered)
         file_menu.addSeparator()
         file_menu.addAction("&Quit", QKeySequence.Quit, self.close)
         self.chat_pane.input.setFocus()
 
         self.model_label = QLabel("No chat model loaded")
+        self.model_label.setTextFormat(Qt.PlainText)  # the model's name comes from its file
         self.model_label.setObjectName("status_model")
         self.busy_label = QLabel()
         self.busy_bar = QProgressBar()
@@ -51,7 +66,7 @@ class MainWindow(QMainWindow):
         self.chat_pane.model_status_changed.connect(self._on_chat_pane_model_status_changed)
         self.chat_pane.busy_changed.connect(self._on_busy_changed)
 
-        geometry = settings.get("window_geometry")
+        geometry = settings.window_geometry
         if geometry:
             self.restoreGeometry(QByteArray.fromBase64(geometry.encode()))
         if store.recovered_from:
@@ -61,27 +76,10 @@ class MainWindow(QMainWindow):
                 30000,
             )
         if load_models:
-            self.chat_pane.load_model(settings.get("chat_model", ""))
+            self.chat_pane.load_model(settings.chat_model)
 
-    def _on_chat_pane_model_status_changed(self, info: dict) -> None:
-        if not info:
-            self.model_label.setText("No chat model loaded")
-            return
-        layers = info["n_gpu_layers"]
-        if layers:
-            shown = "all" if layers < 0 or layers >= info["n_layers"] else f"{layers}/{info['n_layers']}"
-            compute = f"{info['backend']} ({shown} GPU layers)"
-        else:
-            compute = "CPU" + ("" if info["gpu_available"] else " (no GPU backend in this build)")
-        template = (
-            ""
-            if info["template_source"] == "model"
-            else f" · template inferred ({info['template_source'].split(':', 1)[1]})"
-        )
-        self.model_label.setText(
-            f"{info['name']} · {info['quantization']} · {compute} · {info['n_threads']} threads"
-            f" · ctx {info['n_ctx']}{template}"
-        )
+    def _on_chat_pane_model_status_changed(self, status: ChatModelStatus | None) -> None:
+        self.model_label.setText(status.summary() if status else "No chat model loaded")
 
     def _on_busy_changed(self, message: str, progress: float) -> None:
         self.busy_label.setText(message)
@@ -93,12 +91,13 @@ class MainWindow(QMainWindow):
             self.busy_bar.setValue(int(progress * 100))
 
     def closeEvent(self, event) -> None:
-        self.settings.set("window_geometry", bytes(self.saveGeometry().toBase64()).decode())
+        self.settings.window_geometry = bytes(self.saveGeometry().toBase64()).decode()
         self.shutdown()
         super().closeEvent(event)
 
     def _models_in_use(self) -> list[str]:
-        return [self.chat_pane.model_info.get("path", ""), self.settings.get("speech_model", "")]
+        chat = self.chat_pane.model_info
+        return [chat.path if chat else "", self.settings.speech_model]
 
     def _on_dictation_panel_send_to_chat_requested(self, text: str) -> None:
         self.chat_pane.insert_text(text)
@@ -117,7 +116,38 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentWidget(self.model_manager)
             event.acceptProposedAction()
 
+    def export_conversation(self, path: Path) -> bool:
+        """Write the shown conversation to `path`: Markdown, or JSON when the name ends in .json."""
+        fmt = "json" if path.suffix.lower() == ".json" else "md"
+        try:
+            text = load_export(self.store, self.chat_pane.conversation_id).render(fmt)
+            write_text_atomic(path, text)
+        except (HearthError, OSError) as exc:
+            QMessageBox.warning(self, "Export conversation", f"Could not export to {path}: {exc}")
+            return False
+        self.statusBar().showMessage(f"Exported the conversation to {path}", 10000)
+        return True
+
+    def _on_export_triggered(self) -> None:
+        conversation = self.store.get_conversation(self.chat_pane.conversation_id)
+        if conversation is None:
+            self.statusBar().showMessage("Open a conversation to export it.", 5000)
+            return
+        name = "".join(c if c.isalnum() or c in " -_" else "_" for c in conversation.title).strip() or "conversation"
+        path, chosen = QFileDialog.getSaveFileName(
+            self,
+            "Export conversation",
+            str(Path.home() / f"{name}.md"),
+            "Markdown (*.md);;JSON with timings (*.json)",
+        )
+        if path:
+            path = Path(path)
+            if not path.suffix:
+                path = path.with_suffix(".json" if "json" in chosen.lower() else ".md")
+            self.export_conversation(path)
+
     def shutdown(self) -> None:
         self.model_manager.shutdown()
         self.chat_pane.shutdown()
+        self.llm_service.close()
         self.dictation_panel.shutdown()

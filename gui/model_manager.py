@@ -7,6 +7,7 @@ It never deletes a model that `in_use_paths()` names.
 
 from __future__ import annotations
 
+import html
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -38,15 +39,16 @@ from PySide6.QtWidgets import (
 )
 
 from backend import hardware
+from backend.defaults import DEFAULT_N_CTX, WHISPER_FULL_AUDIO_CTX, default_threads
 from backend.errors import HearthError
 from backend.models import catalog, registry
 from backend.models.importer import ImportMode, import_model
-from backend.settings import Settings
+from backend.settings import ModelSettings, Settings
+from backend.units import format_bytes
 from gui.download_list import DownloadList
 from gui.model_jobs import JobRunner
 
-DEFAULT_N_CTX = 4096
-WHISPER_FULL_AUDIO_CTX = 1500
+MIN_AUDIO_CTX = 256  # below this the live window would hold less than a few seconds
 INSTALLED_COLUMNS = [
     "Name",
     "Kind",
@@ -62,8 +64,14 @@ INSTALLED_COLUMNS = [
 CATALOG_COLUMNS = ["Name", "Kind", "Parameters", "Quantization", "Download", "Needs", "Languages", "Fit", ""]
 
 
-def _size(n: int) -> str:
-    return f"{n / 1e9:.2f} GB" if n >= 1e9 else f"{n / 1e6:.0f} MB"
+def _plain(text: str) -> str:
+    """Text from a file (a name, a header field) as rich text that shows exactly those characters."""
+    return html.escape(text).replace("\n", "<br>")
+
+
+def _tip(text: str) -> str:
+    """A tooltip that shows untrusted text as it is (Qt renders a tooltip as HTML if it looks like HTML)."""
+    return f"<qt>{_plain(text)}</qt>"
 
 
 def _local_paths(mime) -> list[Path]:
@@ -100,6 +108,7 @@ class ModelManager(QWidget):
         self.banner = QLabel()
         self.banner.setWordWrap(True)
         self.banner.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.banner.setTextFormat(Qt.PlainText)  # it names models, whose titles come from their files
         self.banner.hide()
         backend = self._backend
         offload = "GPU offload available" if backend.gpu_offload else "no GPU offload in this llama.cpp build"
@@ -163,6 +172,7 @@ class ModelManager(QWidget):
         imports.addWidget(QLabel("…or drop model files here"))
 
         self.details = QLabel("Select a model to see its details.")
+        self.details.setTextFormat(Qt.RichText)  # built by _show_details with every file-given string escaped
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.details.setAlignment(Qt.AlignTop)
@@ -196,17 +206,20 @@ class ModelManager(QWidget):
         gpu_row.addWidget(self.gpu_layers_label)
         self.threads = QSpinBox()
         self.threads.setRange(1, os.cpu_count() or 4)
+        self.threads.setToolTip("CPU threads this model runs on; the default is what the engine picks for this machine")
         self.threads.valueChanged.connect(self._on_compute_setting_changed)
         self.n_ctx = QSpinBox()
         self.n_ctx.setRange(256, 1_048_576)
         self.n_ctx.setSingleStep(512)
         self.n_ctx.valueChanged.connect(self._on_compute_setting_changed)
         self.audio_ctx = QSpinBox()
-        self.audio_ctx.setRange(64, WHISPER_FULL_AUDIO_CTX)
+        # The minimum stands for "not set": files use the full 30 s window, live dictation its 15 s one.
+        self.audio_ctx.setRange(MIN_AUDIO_CTX - 1, WHISPER_FULL_AUDIO_CTX)
+        self.audio_ctx.setSpecialValueText("automatic (30 s for files, 15 s live)")
         self.audio_ctx.setSingleStep(64)
         self.audio_ctx.setToolTip(
-            "Whisper encodes a 30 s window (1500) unless lowered; smaller is faster "
-            "on short live chunks, at some cost in accuracy."
+            "Whisper's encoder window in frames (1500 = 30 s). Applied to file transcription and live "
+            "dictation: smaller is faster on short chunks, at some cost in accuracy."
         )
         self.audio_ctx.valueChanged.connect(self._on_compute_setting_changed)
         self.fit_label = QLabel()
@@ -278,14 +291,14 @@ class ModelManager(QWidget):
     def refresh(self) -> None:
         """Read the installed models again (headers on the job pool)."""
         self.jobs.start(
-            lambda report: registry.list_installed(),
+            lambda report: registry.scan_installed(),
             self._on_refresh_finished,
             lambda message: self.show_message(message, error=True),
         )
 
-    def _on_refresh_finished(self, result) -> None:
+    def _on_refresh_finished(self, found: registry.InstalledModels) -> None:
         selected = self.selected_model()
-        self.installed, self.broken = result
+        self.installed, self.broken = list(found.models), list(found.broken)
         table = self.installed_table
         table.setRowCount(0)
         for model in self.installed:
@@ -297,7 +310,7 @@ class ModelManager(QWidget):
             item.setData(Qt.UserRole, str(broken.path))
             table.setItem(row, 0, item)
             problem = QTableWidgetItem(f"unusable: {broken.problem}")
-            problem.setToolTip(broken.problem)
+            problem.setToolTip(_tip(broken.problem))
             table.setItem(row, 1, problem)
             table.setSpan(row, 1, 1, len(INSTALLED_COLUMNS) - 1)
         if selected is not None:
@@ -322,7 +335,7 @@ class ModelManager(QWidget):
             model.architecture,
             model.parameters,
             model.quantization + (f" ({model.bits_per_weight:.2f} bpw)" if model.bits_per_weight else ""),
-            _size(model.file_size),
+            format_bytes(model.file_size),
             context,
             extra,
             fit.verdict if fit else "",
@@ -330,7 +343,7 @@ class ModelManager(QWidget):
         ]
         for column, text in enumerate(cells):
             item = QTableWidgetItem(text)
-            item.setToolTip(str(model.path) if column == 0 else (fit.explain() if fit and column == 8 else text))
+            item.setToolTip(_tip(str(model.path) if column == 0 else (fit.explain() if fit and column == 8 else text)))
             table.setItem(row, column, item)
         table.item(row, 0).setData(Qt.UserRole, str(model.path))
 
@@ -338,7 +351,7 @@ class ModelManager(QWidget):
         if model.kind != "chat" or not model.n_layers:
             return None
         saved = self.settings.model_settings(model.path)
-        n_ctx = int(saved.get("n_ctx") or min(DEFAULT_N_CTX, model.context_length or DEFAULT_N_CTX))
+        n_ctx = saved.context(model.context_length)
         return hardware.estimate_fit(
             model.file_size,
             model.n_layers,
@@ -346,7 +359,7 @@ class ModelManager(QWidget):
             model.head_dim,
             n_ctx,
             self._memory,
-            int(saved.get("n_gpu_layers") or 0) if self._backend.gpu_offload else 0,
+            saved.n_gpu_layers if self._backend.gpu_offload else 0,
             self._backend.vram_free,
         )
 
@@ -385,18 +398,20 @@ class ModelManager(QWidget):
         if model is None:
             path = self.selected_path()
             problem = next((b.problem for b in self.broken if b.path == path), "")
-            self.details.setText(
-                f"{path}\n\nThis file cannot be used: {problem}" if path else "Select a model to see its details."
-            )
+            text = f"{path}\n\nThis file cannot be used: {problem}" if path else "Select a model to see its details."
+            self.details.setText(_plain(text))
             return
+        # Everything but the markup comes from the file or its name: escaped, so a header cannot
+        # format the page, load an image or hide text.
+        e = html.escape
         lines = [
-            f"<b>{model.title}</b>",
+            f"<b>{e(model.title)}</b>",
             f"Kind: {'chat LLM' if model.kind == 'chat' else 'speech (Whisper)'}",
-            f"Architecture: {model.architecture}",
-            f"Parameters: {model.parameters}",
-            f"Quantization: {model.quantization}"
+            f"Architecture: {e(model.architecture)}",
+            f"Parameters: {e(model.parameters)}",
+            f"Quantization: {e(model.quantization)}"
             + (f", {model.bits_per_weight:.2f} bits per weight" if model.bits_per_weight else ""),
-            f"File size: {_size(model.file_size)}",
+            f"File size: {format_bytes(model.file_size)}",
         ]
         if model.kind == "chat":
             lines.append(f"Context length: {model.context_length or 'unknown'} tokens")
@@ -405,7 +420,7 @@ class ModelManager(QWidget):
                 + ("embedded in the file" if model.has_chat_template else "none; Hearth picks one by architecture")
             )
         else:
-            lines.append(f"Languages: {model.languages}")
+            lines.append(f"Languages: {e(model.languages)}")
         origin = {
             "linked": "linked where it lies",
             "imported": "imported (copied)",
@@ -413,8 +428,8 @@ class ModelManager(QWidget):
             "bundled": "bundled with Hearth",
             "found": "found in the models folder",
         }[model.origin]
-        lines.append(f"Origin: {origin}" + (f" from {model.source}" if model.source else ""))
-        lines.append(f"Location: {model.path}")
+        lines.append(f"Origin: {origin}" + (f" from {e(str(model.source))}" if model.source else ""))
+        lines.append(f"Location: {e(str(model.path))}")
         self.details.setText("<br>".join(lines))
 
     # --- per-model compute settings -------------------------------------------------------------
@@ -430,15 +445,15 @@ class ModelManager(QWidget):
         self._set_row_visible(self.n_ctx, chat)
         self._set_row_visible(self.audio_ctx, not chat)
         self.reload_button.setVisible(chat)
-        self.threads.setValue(int(saved.get("n_threads") or max(1, (os.cpu_count() or 2) // 2)))
+        self.threads.setValue(saved.threads(model.kind))
         if chat:
             self.gpu_layers.setRange(0, model.n_layers)
-            self.gpu_layers.setValue(min(int(saved.get("n_gpu_layers") or 0), model.n_layers))
+            self.gpu_layers.setValue(min(saved.n_gpu_layers, model.n_layers))
             self.gpu_layers.setEnabled(self._backend.gpu_offload)
             self.n_ctx.setMaximum(model.context_length or 1_048_576)
-            self.n_ctx.setValue(int(saved.get("n_ctx") or min(DEFAULT_N_CTX, model.context_length or DEFAULT_N_CTX)))
+            self.n_ctx.setValue(saved.context(model.context_length))
         else:
-            self.audio_ctx.setValue(int(saved.get("audio_ctx") or WHISPER_FULL_AUDIO_CTX))
+            self.audio_ctx.setValue(saved.audio_ctx or self.audio_ctx.minimum())
         self._building_settings = False
         self._show_fit(model)
 
@@ -458,14 +473,14 @@ class ModelManager(QWidget):
         model = self.selected_model()
         if self._building_settings or model is None:
             return
+        # A thread count equal to the default is not pinned: it follows the machine the app runs on.
+        threads = self.threads.value()
+        threads = None if threads == default_threads(model.kind) else threads
         if model.kind == "chat":
-            values = {
-                "n_gpu_layers": self.gpu_layers.value(),
-                "n_threads": self.threads.value(),
-                "n_ctx": self.n_ctx.value(),
-            }
+            values = ModelSettings(n_gpu_layers=self.gpu_layers.value(), n_threads=threads, n_ctx=self.n_ctx.value())
         else:
-            values = {"n_threads": self.threads.value(), "audio_ctx": self.audio_ctx.value()}
+            audio_ctx = self.audio_ctx.value()
+            values = ModelSettings(n_threads=threads, audio_ctx=None if audio_ctx < MIN_AUDIO_CTX else audio_ctx)
         self.settings.set_model_settings(model.path, values)
         self._show_fit(model)
 
@@ -502,7 +517,7 @@ class ModelManager(QWidget):
     def _on_use_speech_clicked(self) -> None:
         model = self.selected_model()
         if model and model.kind == "speech":
-            self.settings.set("speech_model", str(model.path))
+            self.settings.speech_model = str(model.path)
             self.speech_model_chosen.emit(str(model.path))
             self.show_message(f"{model.title} will be used for dictation.")
 
@@ -524,7 +539,7 @@ class ModelManager(QWidget):
         question = (
             f"Remove {path.name} from the list? The file itself stays at {path}."
             if linked
-            else f"Delete {path.name} ({_size(path.stat().st_size) if path.exists() else 'missing'})?\n"
+            else f"Delete {path.name} ({format_bytes(path.stat().st_size) if path.exists() else 'missing'})?\n"
             "This cannot be undone."
         )
         answer = QMessageBox.question(
@@ -606,7 +621,7 @@ class ModelManager(QWidget):
             needs = (
                 f"~{entry.memory_gb:g} GB RAM, {entry.relative_speed:g}x speed"
                 if entry.kind == "speech"
-                else _size(fit.needed)
+                else format_bytes(fit.needed)
             )
             languages = "English only" if entry.english_only else "multilingual"
             cells = [
@@ -614,7 +629,7 @@ class ModelManager(QWidget):
                 "Chat" if entry.kind == "chat" else "Speech",
                 entry.params,
                 entry.quant,
-                f"~{_size(entry.size)}",
+                f"~{format_bytes(entry.size)}",
                 needs,
                 languages,
                 fit.verdict,

@@ -1,13 +1,13 @@
 """The speech engine's worker: owns the WhisperEngine, lives in its own QThread, talks only by signals.
 
 Live dictation and file transcription both run here, one at a time, because a whisper.cpp context
-is not thread-safe. The GUI stops dictation and cancels a file through threading.Events it sets
-directly; the PortAudio callback only fills the capture queue and never touches Qt.
+is not thread-safe. Each request carries its own threading.Event (stop a dictation, cancel a file),
+which the GUI sets directly; the PortAudio callback only fills the capture queue and never touches Qt.
+What comes back are typed, frozen objects (backend.transcript, backend.speech_jobs).
 """
 
 from __future__ import annotations
 
-import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -16,12 +16,24 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal, Slot
 
 from backend.audio import AudioDeviceError, MicrophoneCapture
-from backend.dictation import AudioSource, DictationConfig, DictationSession, DictationUpdate, run_dictation
+from backend.dictation import AudioSource, DictationSession, DictationUpdate, run_dictation
 from backend.errors import HearthError
 from backend.file_transcription import transcribe_file
 from backend.models import bundled
+from backend.settings import ModelSettings
 from backend.speech import WhisperEngine
+from backend.speech_jobs import (
+    DictationRequest,
+    FileJobRequest,
+    FileJobResult,
+    SpeechModelRequest,
+    SpeechModelStatus,
+    dictation_config,
+    engine_audio_ctx,
+    live_window_seconds,
+)
 from backend.subtitles import write
+from backend.transcript import RecordingEnded, RecordingUpdate
 
 LEVEL_EVERY_S = 0.05
 PROGRESS_EVERY_S = 0.1
@@ -62,90 +74,93 @@ class _MeteredSource:
 
 class SpeechWorker(QObject):
     model_loading = Signal(str)
-    model_loaded = Signal(dict)
+    model_loaded = Signal(object)  # SpeechModelStatus
     dictation_started = Signal()
-    dictation_updated = Signal(dict)
-    dictation_finished = Signal(dict)  # the last update, plus "error" when the device failed
+    dictation_updated = Signal(object)  # RecordingUpdate
+    dictation_finished = Signal(object)  # RecordingEnded (with a sentence when the device failed)
     level_changed = Signal(float)  # dBFS
     file_progress = Signal(float)
-    file_finished = Signal(dict)  # "error" inside when it failed
+    file_finished = Signal(object)  # FileJobResult
 
     def __init__(self, source_factory: SourceFactory = open_microphone):
         super().__init__()
         self.source_factory = source_factory
-        self.stop = threading.Event()  # ends the dictation; pending words are still committed
-        self.cancel = threading.Event()  # aborts Whisper mid-call: a file's Cancel, or shutdown
         self.engine: WhisperEngine | None = None
 
-    def _engine(self, path: str) -> WhisperEngine:
+    def _engine(self, path: str, settings: ModelSettings) -> WhisperEngine:
         if not path:
             self.model_loading.emit("Preparing the bundled speech model…")
             path = str(bundled.ensure(bundled.DEFAULT_SPEECH))
-        if self.engine is None or str(self.engine.model_path) != path:
+        threads = settings.threads("speech")
+        engine = self.engine
+        if engine is None or str(engine.model_path) != path or engine.n_threads != threads:
             self.model_loading.emit(f"Loading {Path(path).name}…")
-            self.engine = WhisperEngine(path)
-            self.model_loaded.emit(
-                {
-                    "path": path,
-                    "multilingual": self.engine.multilingual,
-                    "size": self.engine.header.size_name,
-                    "threads": self.engine.n_threads,
-                }
+            self.engine = None  # a failed load must not leave the old model posing as the chosen one
+            engine = self.engine = WhisperEngine(path, n_threads=threads)
+        engine.audio_ctx = engine_audio_ctx(settings)
+        self.model_loaded.emit(
+            SpeechModelStatus(
+                path=path,
+                size=engine.header.size_name,
+                multilingual=engine.multilingual,
+                n_threads=engine.n_threads,
+                audio_ctx=engine.audio_ctx,
+                live_window_s=live_window_seconds(settings),
             )
-        return self.engine
+        )
+        return engine
 
-    @Slot(str, object, dict)
-    def dictate(self, model_path: str, device: int | None, options: dict) -> None:
-        # The GUI cleared `stop` before sending this; a Stop pressed since then ends it at once.
+    @Slot(object)
+    def load_model(self, request: SpeechModelRequest) -> None:
+        """Load the chosen model ahead of use, so the tab shows what it can do (languages, threads)."""
+        try:
+            self._engine(request.path, request.settings)
+        except (HearthError, bundled.BundledModelError, OSError) as exc:
+            self.model_loading.emit(f"Could not load the speech model: {exc}")
+
+    @Slot(object)
+    def dictate(self, request: DictationRequest) -> None:
+        # The request's own stop Event: a Stop pressed since it was sent ends it at once.
         source = None
         try:
-            engine = self._engine(model_path)
-            source = self.source_factory(device)
+            engine = self._engine(request.model.path, request.model.settings)
+            source = self.source_factory(request.device)
         except (HearthError, bundled.BundledModelError, OSError) as exc:
-            self.dictation_finished.emit({"error": str(exc)})
+            self.dictation_finished.emit(RecordingEnded(None, str(exc)))
             return
-        config = DictationConfig(language=options.get("language", "auto"), translate=bool(options.get("translate")))
+        config = dictation_config(request.options, request.model.settings)
         # No abort callback while the microphone runs: with PortAudio's thread in the process,
         # pywhispercpp's abort trampoline took a foreign thread state and crashed (gdb: take_gil in
         # whisper_encode_internal). Stop is still prompt: it is checked between hypotheses (< 1 s).
         session = DictationSession(engine, config)
         self.dictation_started.emit()
 
-        def on_update(update: DictationUpdate) -> None:
-            self.dictation_updated.emit(self._as_dict(update, session))
+        def typed(update: DictationUpdate) -> RecordingUpdate:
+            return RecordingUpdate(update, tuple(session.phrases))
 
-        result: dict = {}
+        ended = RecordingEnded(None)
         try:
-            result = self._as_dict(
-                run_dictation(_MeteredSource(source, self.level_changed.emit), session, on_update, self.stop), session
+            last = run_dictation(
+                _MeteredSource(source, self.level_changed.emit),
+                session,
+                lambda update: self.dictation_updated.emit(typed(update)),
+                request.stop,
             )
+            ended = RecordingEnded(typed(last))
         except AudioDeviceError as exc:
-            result = self._as_dict(session.finish(), session) | {"error": f"{exc}. The text so far is kept."}
+            ended = RecordingEnded(typed(session.finish()), f"{exc}. The text so far is kept.")
         except Exception as exc:  # never let an engine bug kill the worker thread silently
             traceback.print_exc()
-            result = {"error": f"unexpected error while dictating: {exc}"}
+            ended = RecordingEnded(None, f"unexpected error while dictating: {exc}")
         finally:
             close = getattr(source, "close", None)
             if close:
                 close()
             self.level_changed.emit(-100.0)
-        self.dictation_finished.emit(result)
+        self.dictation_finished.emit(ended)
 
-    @staticmethod
-    def _as_dict(update: DictationUpdate, session: DictationSession) -> dict:
-        return {
-            "committed": update.committed,
-            "unconfirmed": update.unconfirmed,
-            "audio_time": update.audio_time,
-            "commit_latency": update.commit_latency,
-            "dropped_seconds": update.dropped_seconds,
-            "real_time_factor": update.real_time_factor,
-            "final": update.final,
-            "cues": [(c.start, c.end, c.text) for c in session.phrases],
-        }
-
-    @Slot(str, str, str, list, dict)
-    def transcribe(self, model_path: str, media: str, output_base: str, formats: list, options: dict) -> None:
+    @Slot(object)
+    def transcribe(self, request: FileJobRequest) -> None:
         last = [0.0]
 
         def progress(fraction: float) -> None:
@@ -155,32 +170,32 @@ class SpeechWorker(QObject):
                 self.file_progress.emit(fraction)
 
         try:
-            engine = self._engine(model_path)
+            engine = self._engine(request.model.path, request.model.settings)
             result = transcribe_file(
                 engine,
-                Path(media),
-                language=options.get("language", "auto"),
-                translate=bool(options.get("translate")),
+                Path(request.media),
+                language=request.options.language,
+                translate=request.options.translate,
                 progress=progress,
-                cancel=self.cancel,
+                cancel=request.cancel,
             )
             if result.cancelled:
-                self.file_finished.emit({"cancelled": True, "written": []})
+                self.file_finished.emit(FileJobResult(cancelled=True))
                 return
-            written = [str(write(result.segments, Path(f"{output_base}.{fmt}"), fmt)) for fmt in formats]
+            base = request.output_base
+            written = tuple(str(write(result.segments, Path(f"{base}.{fmt}"), fmt)) for fmt in request.formats)
         except (HearthError, bundled.BundledModelError, OSError) as exc:
-            self.file_finished.emit({"cancelled": False, "written": [], "error": str(exc)})
+            self.file_finished.emit(FileJobResult(error=str(exc)))
             return
         except Exception as exc:
             traceback.print_exc()
-            self.file_finished.emit({"cancelled": False, "written": [], "error": f"unexpected error: {exc}"})
+            self.file_finished.emit(FileJobResult(error=f"unexpected error: {exc}"))
             return
         self.file_finished.emit(
-            {
-                "cancelled": False,
-                "written": written,
-                "segments": len(result.segments),
-                "audio_seconds": result.audio_seconds,
-                "real_time_factor": result.real_time_factor,
-            }
+            FileJobResult(
+                written=written,
+                segments=len(result.segments),
+                audio_seconds=result.audio_seconds,
+                real_time_factor=result.real_time_factor,
+            )
         )

@@ -1,12 +1,11 @@
 """Start and stop the app's long-lived worker threads, and know which are still running.
 
-One QThread per engine; shutdown sets the cancel event, quits, and waits with a bound (never
-terminate(), which can kill a thread inside llama.cpp holding a lock).
+One QThread per engine; shutdown (after the owner has set its requests' cancel events) quits and
+waits with a bound (never terminate(), which can kill a thread inside an engine holding a lock).
 """
 
 from __future__ import annotations
 
-import threading
 import weakref
 
 from PySide6.QtCore import QObject, QThread
@@ -23,9 +22,7 @@ def start_worker_thread(worker: QObject, name: str) -> QThread:
     return thread
 
 
-def stop_worker_thread(thread: QThread, cancel: threading.Event | None = None, timeout_ms: int = 10_000) -> bool:
-    if cancel is not None:
-        cancel.set()
+def stop_worker_thread(thread: QThread, timeout_ms: int = 10_000) -> bool:
     thread.quit()
     return thread.wait(timeout_ms)
 

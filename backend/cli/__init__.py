@@ -14,10 +14,7 @@ COMMAND_MODULES = [
     "backend.cli.generate",
     "backend.cli.models",
     "backend.cli.speech",
-    "backend.cli.llama_bench",
     "backend.cli.export",
-    "backend.cli.serve",
-    "backend.cli.talk",
 ]
 
 

@@ -236,6 +236,19 @@ def list_installed() -> tuple[list[InstalledModel], list[BrokenModel]]:
     return models, broken
 
 
+@dataclass(frozen=True)
+class InstalledModels:
+    """What a scan of the models folder found, as one frozen object (it crosses from a job thread)."""
+
+    models: tuple[InstalledModel, ...]
+    broken: tuple[BrokenModel, ...]
+
+
+def scan_installed() -> InstalledModels:
+    models, broken = list_installed()
+    return InstalledModels(tuple(models), tuple(broken))
+
+
 def find_installed(name: str) -> Path:
     """A model by file name, path, or bundled key."""
     if name in bundled.BUNDLED:

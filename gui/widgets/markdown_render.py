@@ -1,11 +1,19 @@
-"""Markdown → HTML for a chat message, with highlighted code blocks and a Copy link on each."""
+"""Markdown → HTML for a chat message, with highlighted code blocks and a Copy link on each.
+
+Message text is untrusted (a model writes it; a user may paste anything): raw HTML is escaped, and a
+Markdown image becomes its alt text, never an <img>. Qt's text browser would otherwise load the
+image's source itself, on the GUI thread, whole — `![x](/dev/zero)` hung the window on every start.
+"""
 
 from __future__ import annotations
 
 import html
 import re
+import xml.etree.ElementTree as ET
 
 import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import TextLexer, get_lexer_by_name
@@ -19,6 +27,21 @@ _CODE_BLOCK = (
     '<td align="right"><a href="copy:{index}" style="font-size:small;">Copy</a></td></tr>'
     '<tr><td colspan="2"><pre style="margin:0; font-family:monospace;">{code}</pre></td></tr></table>'
 )
+
+
+class _ImagesAsText(Treeprocessor):
+    def run(self, root: ET.Element) -> None:
+        for image in root.iter("img"):
+            alt = image.get("alt") or "image"
+            image.clear()
+            image.tag = "span"
+            image.text = f"[image: {alt}]"
+            image.set("style", "color:#57606a;")
+
+
+class _NoImages(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.treeprocessors.register(_ImagesAsText(md), "hearth_images_as_text", 0)
 
 
 def _highlight(code: str, lang: str) -> str:
@@ -45,7 +68,9 @@ def render_markdown(text: str) -> tuple[str, list[str]]:
         return f"\n\n{key}\n\n"
 
     body = _FENCE.sub(replace, text)
-    rendered = markdown.markdown(html.escape(body, quote=False), extensions=["tables", "sane_lists", "nl2br"])
+    rendered = markdown.markdown(
+        html.escape(body, quote=False), extensions=["tables", "sane_lists", "nl2br", _NoImages()]
+    )
     for key, block in placeholders.items():
         rendered = rendered.replace(f"<p>{key}</p>", block).replace(key, block)
     return rendered, blocks

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QTextDocument
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
 
 from gui.widgets.markdown_render import render_markdown
@@ -16,11 +16,23 @@ _STYLE = {
 }
 
 
+class _InertDocument(QTextDocument):
+    """A document that loads no resource a message names: no file, device or network address is read.
+
+    Overriding the browser's loadResource is not enough: when it returns nothing, QTextDocument reads
+    a local file (or /dev/zero) itself, whole, on the GUI thread.
+    """
+
+    def loadResource(self, kind: int, name: QUrl):
+        return None
+
+
 class _AutoHeightBrowser(QTextBrowser):
     """A text browser as tall as its text, so the outer scroll area does the scrolling."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.setDocument(_InertDocument(self))
         self.setOpenLinks(False)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)

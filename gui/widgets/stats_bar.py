@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
+from backend.chat_session import LiveStats
+from backend.generation_stats import GenerationStats
 from gui.widgets.sparkline import Sparkline
 
 
@@ -31,20 +33,21 @@ class StatsBar(QWidget):
         self.reset()
 
     def reset(self) -> None:
-        self.show_stats({})
+        self.show_stats(None)
         self.sparkline.clear()
 
-    def show_stats(self, s: dict, live: bool = False) -> None:
+    def show_stats(self, s: LiveStats | GenerationStats | None, live: bool = False) -> None:
         def fmt(value, unit, digits=1):
             return f"{value:.{digits}f} {unit}" if value else "–"
 
-        self.labels["ttft"].setText(f"TTFT {fmt(s.get('ttft_ms'), 'ms', 0)}")
-        self.labels["prompt"].setText(f"prompt {fmt(s.get('prompt_tokens_per_second'), 't/s')}")
-        self.labels["gen"].setText(f"<b>{fmt(s.get('tokens_per_second'), 't/s')}</b>")
-        self.labels["tokens"].setText(f"{s.get('generated_tokens', 0)} tokens")
-        self.labels["context"].setText(f"ctx {s.get('context_used', 0)}/{s.get('n_ctx', 0)}")
-        if live and s.get("tokens_per_second"):
-            self.sparkline.add(s["tokens_per_second"])
+        s = s or GenerationStats()
+        self.labels["ttft"].setText(f"TTFT {fmt(s.ttft_ms, 'ms', 0)}")
+        self.labels["prompt"].setText(f"prompt {fmt(s.prompt_tokens_per_second, 't/s')}")
+        self.labels["gen"].setText(f"<b>{fmt(s.tokens_per_second, 't/s')}</b>")
+        self.labels["tokens"].setText(f"{s.generated_tokens} tokens")
+        self.labels["context"].setText(f"ctx {s.context_used}/{s.n_ctx}")
+        if live and s.tokens_per_second:
+            self.sparkline.add(s.tokens_per_second)
 
     def text(self) -> str:
         return " | ".join(label.text() for label in self.labels.values())

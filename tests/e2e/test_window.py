@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from app_helpers import wait_for
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -21,16 +22,6 @@ pytestmark = [
     pytest.mark.skipif(not os.environ.get("DISPLAY"), reason="needs an X display: run the suite with ./hearth.sh test"),
     pytest.mark.skipif(not shutil.which("xdotool"), reason="needs xdotool: run the suite with ./hearth.sh test"),
 ]
-
-
-def _wait(predicate, timeout: float, what: str):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _rows(db: Path, sql: str):
@@ -54,7 +45,7 @@ def test_user_chats_in_the_real_window(tmp_path, data_dir, chat_model_path):
     app = subprocess.Popen([sys.executable, str(REPO / "main.py")], env=env, stdout=log, stderr=subprocess.STDOUT)
     db = data_dir / "conversations.sqlite3"
     try:
-        window = _wait(
+        window = wait_for(
             lambda: subprocess.run(
                 ["xdotool", "search", "--onlyvisible", "--name", "^Hearth$"], capture_output=True, text=True
             ).stdout.split(),
@@ -71,8 +62,8 @@ def test_user_chats_in_the_real_window(tmp_path, data_dir, chat_model_path):
             subprocess.run(["xdotool", "key", "Return"], check=True)
             return False
 
-        _wait(sent, 90, "the message to be sent")
-        reply = _wait(
+        wait_for(sent, 90, "the message to be sent")
+        reply = wait_for(
             lambda: _rows(db, "SELECT content, stats FROM messages WHERE role = 'assistant' AND complete = 1"),
             120,
             "the reply to finish",
@@ -94,3 +85,13 @@ def test_user_chats_in_the_real_window(tmp_path, data_dir, chat_model_path):
             app.wait(timeout=10)
         log.close()
     assert [r[0] for r in _rows(db, "SELECT role FROM messages ORDER BY id")] == ["user", "assistant"]
+    exported = subprocess.run(
+        [sys.executable, str(REPO / "main.py"), "export", "capital of France", "--md"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert exported.returncode == 0, exported.stderr
+    assert "## You\n\nWhat is the capital of France?" in exported.stdout and "Paris" in exported.stdout
+    assert "t/s" in exported.stdout, "the reply's timings are exported with it"

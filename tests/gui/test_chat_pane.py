@@ -19,12 +19,12 @@ def test_send_streams_text_and_live_stats(qtbot, open_window):
     pane = window.chat_pane
     lengths, live_stats = [], []
     pane.worker.tokens_received.connect(lambda _id, _t: lengths.append(len(pane.view.bubbles[-1].text())))
-    pane.worker.stats_updated.connect(lambda _id, s: live_stats.append(s))
+    pane.worker.stats_updated.connect(live_stats.append)
     with qtbot.waitSignal(pane.generation_finished, timeout=120_000) as finished:
         _send(qtbot, pane, "Explain in a few sentences what a hash map is.")
     stats = finished.args[0]
     assert len(set(lengths)) >= 3, "the reply should grow on screen in several steps"
-    assert live_stats and live_stats[-1]["tokens_per_second"] > 0, "t/s must be shown while generating"
+    assert live_stats and live_stats[-1].tokens_per_second > 0, "t/s must be shown while generating"
     assert stats["generated_tokens"] > 5 and stats["tokens_per_second"] > 0
     bubble = pane.view.bubbles[-1]
     assert bubble.role == "assistant" and len(bubble.text()) > 20
@@ -95,7 +95,7 @@ def test_conversations_survive_closing_and_reopening(qtbot, open_window, data_di
     assert [b.text() for b in pane2.view.bubbles] == ["Say hello to Ada.", reply]
     assert "t/s" in pane2.view.bubbles[-1].footer.text(), "per-message timings are kept"
     assert pane2.conv_settings.system_text() == "Be brief."
-    qtbot.waitUntil(lambda: bool(pane2.model_info), timeout=60_000)
+    qtbot.waitUntil(lambda: pane2.model_info is not None, timeout=60_000)
 
 
 def test_conversation_list_new_search_rename_delete(qtbot, open_window, monkeypatch):
@@ -119,7 +119,7 @@ def test_conversation_list_new_search_rename_delete(qtbot, open_window, monkeypa
     pane.conversations.delete_button.click()
     assert store.get_conversation(a.id) is None
     assert pane.conversations.list.count() == 1
-    qtbot.waitUntil(lambda: bool(pane.model_info), timeout=60_000)
+    qtbot.waitUntil(lambda: pane.model_info is not None, timeout=60_000)
 
 
 def test_window_stays_responsive_while_generating(qtbot, open_window):
@@ -168,9 +168,27 @@ def test_window_size_is_remembered(qtbot, open_window):
     size = (max(window.minimumSizeHint().width(), 700), 520)
     window.resize(*size)
     qtbot.waitUntil(lambda: (window.width(), window.height()) == size)
-    qtbot.waitUntil(lambda: bool(window.chat_pane.model_info), timeout=60_000)
+    qtbot.waitUntil(lambda: window.chat_pane.model_info is not None, timeout=60_000)
     window.close()
     window.store.close()
     again = open_window(wait_for_model=False)
     assert (again.width(), again.height()) == size
-    qtbot.waitUntil(lambda: bool(again.chat_pane.model_info), timeout=60_000)
+    qtbot.waitUntil(lambda: again.chat_pane.model_info is not None, timeout=60_000)
+
+
+def test_export_writes_the_shown_conversation_with_timings(qtbot, open_window, tmp_path):
+    import json
+
+    window = open_window({"max_tokens": 16})
+    pane = window.chat_pane
+    with qtbot.waitSignal(pane.generation_finished, timeout=120_000):
+        _send(qtbot, pane, "Say hello.")
+    reply = pane.view.bubbles[-1].text()
+    assert any(a.text() == "&Export conversation…" for a in window.menuBar().actions()[0].menu().actions())
+    assert window.export_conversation(tmp_path / "chat.md")
+    assert window.export_conversation(tmp_path / "chat.json")
+    markdown = (tmp_path / "chat.md").read_text()
+    assert "## You\n\nSay hello." in markdown and reply.strip() in markdown and "t/s" in markdown
+    data = json.loads((tmp_path / "chat.json").read_text())
+    assert [m["role"] for m in data["messages"]] == ["user", "assistant"]
+    assert data["messages"][1]["timings"]["generated_tokens"] > 0

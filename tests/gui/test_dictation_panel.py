@@ -3,11 +3,11 @@ microphone path is tests/e2e/test_microphone.py)."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
+from app_helpers import FakeMicrophone
 from media import encode
 
 from backend.audio import AudioDeviceError, decode_file
@@ -16,32 +16,6 @@ from backend.wer import wer
 
 SPEECH = Path(__file__).resolve().parent.parent / "data" / "speech"
 AEW_TEXT = "For the twentieth time that evening the two men shook hands."
-
-
-class FakeMicrophone:
-    """Plays a clip, then silence, like a microphone would; can vanish after `fail_after` seconds."""
-
-    def __init__(self, audio: np.ndarray, fail_after: float | None = None):
-        self.audio = audio
-        self.pos = 0
-        self.fail_after = fail_after
-        self.dropped_seconds = 0.0
-        self.level_dbfs = -100.0
-        self.closed = False
-
-    def read(self, timeout: float = 0.2):
-        if self.fail_after is not None and self.pos >= self.fail_after * 16000:
-            raise AudioDeviceError("the input device stopped (was it disconnected?)")
-        time.sleep(0.005)
-        chunk = self.audio[self.pos : self.pos + 1600]
-        if len(chunk) < 1600:
-            chunk = np.concatenate([chunk, np.zeros(1600 - len(chunk), np.float32)])
-        self.pos += 1600
-        self.level_dbfs = 20 * np.log10(max(1e-5, float(np.sqrt(np.mean(chunk**2)))))
-        return chunk
-
-    def close(self) -> None:
-        self.closed = True
 
 
 @pytest.fixture

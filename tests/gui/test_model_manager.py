@@ -116,7 +116,7 @@ def test_compute_settings_are_remembered_per_model(qtbot, empty_models_dir, make
     manager.n_ctx.setValue(6144)
     manager.threads.setValue(1)
     saved = Settings(data_dir / "settings.json").model_settings(path)
-    assert saved["n_ctx"] == 6144 and saved["n_threads"] == 1
+    assert saved.n_ctx == 6144 and saved.n_threads == 1
     assert manager.fit_label.text() != before and "context cache" in manager.fit_label.text()
 
 
@@ -145,11 +145,11 @@ def test_choosing_a_chat_model_reloads_the_engine_without_freezing(qtbot, open_w
     timer.timeout.connect(lambda: ticks.append(__import__("time").monotonic()))
     timer.start(10)
     with qtbot.waitSignal(
-        window.chat_pane.model_status_changed, timeout=60_000, check_params_cb=lambda info: bool(info)
+        window.chat_pane.model_status_changed, timeout=60_000, check_params_cb=lambda status: status is not None
     ) as loaded:
         manager.use_chat_button.click()
     timer.stop()
-    assert loaded.args[0]["path"] == str(gemma_model_path)
+    assert loaded.args[0].path == str(gemma_model_path)
     gaps = [b - a for a, b in zip(ticks, ticks[1:])]
     assert len(ticks) > 3 and max(gaps) < 0.25, f"the window froze for {max(gaps):.2f} s during the load"
 
@@ -187,4 +187,4 @@ def test_drop_onto_the_window_imports_and_shows_models(qtbot, empty_models_dir, 
         _drop(window, [source])
     assert window.tabs.currentWidget() is manager
     assert "Window drop" in _titles(manager)
-    qtbot.waitUntil(lambda: bool(window.chat_pane.model_info), timeout=60_000)  # let the startup load finish
+    qtbot.waitUntil(lambda: window.chat_pane.model_info is not None, timeout=60_000)  # let the startup load finish

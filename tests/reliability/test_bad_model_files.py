@@ -62,7 +62,7 @@ def test_model_deleted_while_selected_is_reported_at_start(tmp_path, open_chat, 
     chosen = tmp_path / "chosen.gguf"
     shutil.copy(gemma_model_path, chosen)
     window = open_chat(chosen)
-    assert window.chat_pane.model_info["path"] == str(chosen)
+    assert window.chat_pane.model_info.path == str(chosen)
     window.close()
 
     chosen.unlink()
@@ -96,7 +96,7 @@ def test_path_with_spaces_and_chinese_characters_loads_and_chats(qtbot, tmp_path
     model = folder / "杰玛 小模型.gguf"
     os.symlink(gemma_model_path, model)
     window = open_chat(model)
-    assert window.chat_pane.model_info["path"] == str(model)
+    assert window.chat_pane.model_info.path == str(model)
     stats = send(qtbot, window.chat_pane, "Hello!")
     assert stats["generated_tokens"] > 0 and window.chat_pane.view.bubbles[-1].text().strip()
 

@@ -88,7 +88,7 @@ def test_invalid_utf8_from_the_model_shows_replacement_characters(qtbot, tmp_pat
     model = write_synthetic_gguf(tmp_path / "bytes.gguf")
     window = open_chat(model, {"temperature": 2.0, "top_k": 0, "top_p": 1.0, "min_p": 0.0, "max_tokens": 96})
     pane = window.chat_pane
-    engine = pane.worker.engine
+    engine = window.llm_service.run(lambda engine: engine).result()  # idle now: safe to wrap a method
     raw = bytearray()
     real_piece = engine._token_bytes
 
@@ -134,7 +134,7 @@ def test_stop_and_regenerate_pressed_100_times_leave_one_clean_reply(qtbot, open
 def test_switching_model_mid_generation_keeps_the_partial_reply(qtbot, open_chat, gemma_model_path):
     window = open_chat(sampling={"max_tokens": 2000})
     pane = window.chat_pane
-    first_name = pane.model_info["name"]
+    first_name = pane.model_info.name
     pane.input.setPlainText("Write a very long story about a lighthouse keeper.")
     with qtbot.waitSignal(pane.worker.tokens_received, timeout=60_000):
         pane.send_button.click()
@@ -143,11 +143,11 @@ def test_switching_model_mid_generation_keeps_the_partial_reply(qtbot, open_chat
     partial = window.store.messages(pane.conversation_id)[-1]
     assert partial.complete and partial.stats["stop_reason"] == "stopped" and partial.model == first_name
     assert partial.content and partial.content == pane.view.bubbles[-1].text()
-    assert pane.model_info["path"] == str(gemma_model_path)
+    assert pane.model_info.path == str(gemma_model_path)
 
     pane.worker.tokens_received.connect(lambda *_: pane.stop())  # only whose reply it is matters now
     send(qtbot, pane, "Now say hello.")
-    assert window.store.messages(pane.conversation_id)[-1].model == pane.model_info["name"] != first_name
+    assert window.store.messages(pane.conversation_id)[-1].model == pane.model_info.name != first_name
 
 
 def test_closing_the_window_mid_generation_keeps_what_was_shown(qtbot, open_chat, data_dir):

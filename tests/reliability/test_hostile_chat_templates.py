@@ -34,7 +34,7 @@ def test_template_escaping_the_sandbox_is_stopped_and_explained(payload, qtbot, 
     )
     window = open_chat(model)
     pane = window.chat_pane
-    assert pane.model_info["template_source"] == "model"
+    assert pane.model_info.inferred_family is None, "the file's own template is used"
 
     result = send(qtbot, pane, "Hello")
 

@@ -1,0 +1,53 @@
+"""What the window shows about the loaded chat model: a frozen snapshot that crosses threads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from backend.hardware import ComputeBackend
+from backend.llm import LoadedModel
+
+
+@dataclass(frozen=True)
+class ChatModelStatus:
+    path: str
+    name: str  # from the file's header: untrusted text, shown only as plain text
+    architecture: str
+    quantization: str
+    n_ctx: int
+    n_threads: int
+    n_gpu_layers: int
+    n_layers: int
+    load_ms: float
+    inferred_family: str | None  # the chat format chosen by architecture; None: the file's own template
+    compute_backend: str  # where the layers run: "CPU", or the GPU backend's name
+    gpu_available: bool  # whether this llama.cpp build can offload at all
+
+    @classmethod
+    def from_loaded(cls, model: LoadedModel, backend: ComputeBackend) -> ChatModelStatus:
+        info = model.info
+        return cls(
+            path=str(model.path),
+            name=model.display_name,
+            architecture=info.architecture,
+            quantization=info.file_type_name,
+            n_ctx=model.n_ctx,
+            n_threads=model.n_threads,
+            n_gpu_layers=model.n_gpu_layers,
+            n_layers=info.n_layers,
+            load_ms=model.load_ms,
+            inferred_family=model.inferred_family,
+            compute_backend=backend.name if model.n_gpu_layers else "CPU",
+            gpu_available=backend.gpu_offload,
+        )
+
+    def summary(self) -> str:
+        """One line for the status bar: name, quantization, where it runs, threads, context, template."""
+        layers = self.n_gpu_layers
+        if layers:
+            shown = "all" if layers < 0 or layers >= self.n_layers else f"{layers}/{self.n_layers}"
+            compute = f"{self.compute_backend} ({shown} GPU layers)"
+        else:
+            compute = "CPU" + ("" if self.gpu_available else " (no GPU backend in this build)")
+        template = f" · template inferred ({self.inferred_family})" if self.inferred_family else ""
+        return f"{self.name} · {self.quantization} · {compute} · {self.n_threads} threads · ctx {self.n_ctx}{template}"
