@@ -14,7 +14,10 @@ COMMAND_MODULES = [
     "backend.cli.generate",
     "backend.cli.models",
     "backend.cli.speech",
+    "backend.cli.llama_bench",
     "backend.cli.export",
+    "backend.cli.serve",
+    "backend.cli.talk",
 ]
 
 
