@@ -65,7 +65,7 @@ class ApiServer:
                 access_log=False,
                 lifespan="off",
                 ws="none",
-                timeout_graceful_shutdown=3,
+                timeout_graceful_shutdown=10,  # streams end within a token of cancel_all; a loaded CPU may take seconds
                 timeout_keep_alive=5,
                 server_header=False,
             )
@@ -87,7 +87,7 @@ class ApiServer:
         if self._server is not None:
             self._server.should_exit = True
 
-    def stop(self, timeout: float = 5.0) -> None:
+    def stop(self, timeout: float = 12.0) -> None:
         """Stop every request in flight (generation ends within a token), then the server."""
         self.request_stop()
         if self._thread is not None:
