@@ -39,6 +39,7 @@ def run_app(argv: list[str]) -> int:
 
     window = MainWindow(store, Settings())
     instance.raise_requested.connect(lambda: _bring_to_front(window))
+    instance.dictation_requested.connect(window.anywhere.command)  # main.py dictate --toggle/--begin/--end
     window.show()
     if os.environ.get("HEARTH_STARTUP_PROBE"):  # the benchmark's start-up clock stops here
         QTimer.singleShot(0, lambda: print("hearth-ready", flush=True))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit, QMainWindow, QMessageBox
 
 from backend.anywhere_settings import AnywhereSettings, ShortcutMode
 from backend.settings import Settings
@@ -21,7 +21,7 @@ from backend.transcript import RecordingEnded, RecordingUpdate
 from backend.x11_shortcut import ShortcutError
 from gui.hotkeys import GlobalShortcut
 from gui.text_delivery import TextDelivery
-from gui.tray import TrayState
+from gui.tray import DictationTray, TrayState
 
 log = logging.getLogger(__name__)
 
@@ -46,12 +46,79 @@ class AnywhereDictation(QObject):
         self.shortcut.pressed.connect(self._on_shortcut_pressed)
         self.shortcut.released.connect(self._on_shortcut_released)
         self.test_field: QLineEdit | None = None  # the settings dialog's "try it here" field
+        self.tray: DictationTray | None = None
+        self.window: QMainWindow | None = None
+        self.shortcut_problem: str | None = None
         self.state = TrayState.IDLE
         self._ours = False  # the panel's current recording was started here
         self._committed = CommittedText()
         panel.worker.dictation_started.connect(self._on_worker_dictation_started)
         panel.worker.dictation_updated.connect(self._on_worker_dictation_updated)
         panel.worker.dictation_finished.connect(self._on_worker_dictation_finished)
+
+    # --- the window and the tray --------------------------------------------------------------
+
+    def attach(self, window: QMainWindow) -> None:
+        """Give `window` the tray icon, the global shortcut and a File menu entry for these settings."""
+        self.window = window
+        self.tray = DictationTray(self)
+        self.tray.set_shortcut_text(self.config.shortcut)
+        self.tray.toggle_requested.connect(self.toggle)
+        self.tray.show_requested.connect(self.show_window)
+        self.tray.quit_requested.connect(window.close)  # not spontaneous: really quits
+        self.tray.device_chosen.connect(lambda device: self.apply(self.config.with_(device=device)))
+        self.tray.settings_requested.connect(self.open_settings)
+        self.state_changed.connect(self.tray.set_state)
+        self.message.connect(self._on_message)
+        if DictationTray.available():
+            self.tray.show()
+        file_menu = window.menuBar().actions()[0].menu() if window.menuBar().actions() else None
+        if file_menu is not None:
+            before = file_menu.actions()[-1] if file_menu.actions() else None  # above Quit
+            action = file_menu.addAction("Dictate into other applications…", self.open_settings)
+            if before is not None:
+                file_menu.insertAction(before, action)
+        self.grab_shortcut()
+
+    def show_window(self) -> None:
+        if self.window is not None:
+            self.window.showNormal()
+            self.window.raise_()
+            self.window.activateWindow()
+
+    def open_settings(self) -> None:
+        from gui.dictate_anywhere_dialog import AnywhereSettingsDialog
+
+        self.show_window()
+        dialog = AnywhereSettingsDialog(self, self.window)
+        dialog.exec()
+        if self.tray is not None:
+            self.tray.set_shortcut_text(self.config.shortcut)
+
+    def keep_running_in_tray(self, spontaneous: bool) -> bool:
+        """Called when the window is closing: True if Hearth should stay in the tray instead of quitting.
+        Only the window's own close button counts (File → Quit and the tray's Quit really quit); the first
+        time, the user is asked."""
+        if not spontaneous or self.tray is None or not DictationTray.available():
+            return False
+        if not self.config.close_to_tray_asked:
+            answer = QMessageBox.question(
+                self.window,
+                "Keep Hearth in the tray?",
+                "Keep Hearth running in the tray when its window is closed, so the dictation shortcut "
+                f"({self.config.shortcut}) keeps working? You can change this under "
+                "File → Dictate into other applications.",
+                QMessageBox.Yes | QMessageBox.No,
+                QMessageBox.No,
+            )
+            self.apply(self.config.with_(close_to_tray=answer == QMessageBox.Yes, close_to_tray_asked=True))
+        return self.config.close_to_tray
+
+    def _on_message(self, text: str) -> None:
+        if self.tray is not None:
+            self.tray.notify(text)
+        if self.window is not None:
+            self.window.statusBar().showMessage(text, 10000)
 
     # --- settings ------------------------------------------------------------------------------
 
@@ -63,6 +130,7 @@ class AnywhereDictation(QObject):
         return self.grab_shortcut()
 
     def grab_shortcut(self) -> str | None:
+        self.shortcut_problem = None
         if not self.config.enabled:
             self.shortcut.release()
             return None
@@ -70,8 +138,8 @@ class AnywhereDictation(QObject):
             self.shortcut.grab(self.config.shortcut)
         except ShortcutError as exc:
             log.info("no global shortcut: %s", exc)
-            return str(exc)
-        return None
+            self.shortcut_problem = str(exc)
+        return self.shortcut_problem
 
     # --- commands (shortcut, socket, tray) -----------------------------------------------------
 
@@ -167,5 +235,7 @@ class AnywhereDictation(QObject):
 
     def shutdown(self) -> None:
         self.shortcut.release()
+        if self.tray is not None:
+            self.tray.hide()
         if self._ours and self.panel.recording:
             self.panel.stop_recording()

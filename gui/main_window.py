@@ -20,6 +20,7 @@ from backend.export import load_export
 from backend.llm_service import LlmService
 from backend.settings import Settings
 from gui.chat_pane import ChatPane
+from gui.dictation_anywhere import AnywhereDictation
 from gui.dictation_panel import DictationPanel
 from gui.model_manager import ModelManager
 
@@ -51,6 +52,8 @@ class MainWindow(QMainWindow):
         self.export_action = file_menu.addAction("&Export conversation…", self._on_export_triggered)
         file_menu.addSeparator()
         file_menu.addAction("&Quit", QKeySequence.Quit, self.close)
+        self.anywhere = AnywhereDictation(self.dictation_panel, settings, parent=self)
+        self.anywhere.attach(self)  # tray icon, global shortcut, File → Dictate into other applications…
         self.chat_pane.input.setFocus()
 
         self.model_label = QLabel("No chat model loaded")
@@ -91,6 +94,10 @@ class MainWindow(QMainWindow):
             self.busy_bar.setValue(int(progress * 100))
 
     def closeEvent(self, event) -> None:
+        if self.anywhere.keep_running_in_tray(event.spontaneous()):
+            event.ignore()  # the window's close button, with "keep in the tray" on: dictation stays at hand
+            self.hide()
+            return
         self.settings.window_geometry = bytes(self.saveGeometry().toBase64()).decode()
         self.shutdown()
         super().closeEvent(event)
@@ -150,4 +157,5 @@ class MainWindow(QMainWindow):
         self.model_manager.shutdown()
         self.chat_pane.shutdown()
         self.llm_service.close()
+        self.anywhere.shutdown()
         self.dictation_panel.shutdown()

@@ -48,6 +48,7 @@ class DictationTray(QObject):
     toggle_requested = Signal()
     show_requested = Signal()
     quit_requested = Signal()
+    settings_requested = Signal()
     device_chosen = Signal(object)  # int, or None for the system default
 
     def __init__(self, parent: QObject | None = None):
@@ -61,6 +62,7 @@ class DictationTray(QObject):
         self.microphone_menu = self.menu.addMenu("Microphone")
         self.microphone_menu.aboutToShow.connect(lambda: self.fill_microphones(self._device))
         self._device: int | None = None
+        self.menu.addAction("Settings…", self.settings_requested.emit)
         self.menu.addSeparator()
         self.menu.addAction("Show Hearth", self.show_requested.emit)
         self.menu.addAction("Quit Hearth", self.quit_requested.emit)
