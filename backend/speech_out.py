@@ -40,6 +40,10 @@ PIPER_PREFIX = "piper:"
 ESPEAK_PREFIX = "espeak-ng:"
 ESPEAK_RATE_WPM = 175
 FALLBACK_VOICE = "espeak-ng:en-us"
+# ONNX Runtime (which Piper runs on) uploads usage events to Microsoft unless told not to; the test
+# suite's network guard caught it resolving mobile.events.data.microsoft.com. Both spellings: the
+# variable was renamed between releases.
+NO_TELEMETRY = {"ORT_DISABLE_TELEMETRY": "1", "ORT_TELEMETRY_DISABLED": "1"}
 
 
 class SpeechOutputError(HearthError):
@@ -170,7 +174,7 @@ class PiperSynthesizer:
             text=True,
             encoding="utf-8",
             bufsize=1,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**os.environ, **NO_TELEMETRY, "PYTHONUNBUFFERED": "1"},
         )
         threading.Thread(target=self._read_log, name="piper-log", daemon=True).start()
         self._first = True
