@@ -1,11 +1,17 @@
 """Live dictation policy: 16 kHz audio chunks in, (committed, unconfirmed) text out. Qt-free.
 
-- Voice activity detection: silence never reaches Whisper, and a pause ends a phrase, which is then
-  transcribed once more and committed whole (the low-latency path for the last words of a phrase).
-- Inside a phrase, LocalAgreement-2 (Macháček et al., whisper_streaming): the buffer is re-transcribed
-  every `step_seconds`; words two consecutive hypotheses agree on are committed, the rest shown as
-  unconfirmed. Committed words are never re-emitted: hypotheses are filtered by time and by n-gram
-  overlap with the committed tail. Long phrases are trimmed at the end of a fully committed segment.
+- Voice activity detection cuts the audio into phrases. Silence never reaches Whisper, and each
+  phrase is transcribed on its own audio (plus a short pre-roll), with the text committed so far as
+  Whisper's prompt: a phrase never re-reads the audio of the one before, which is what repeated words
+  at phrase boundaries ("on the left. left.") and lost first words when they were filtered out again.
+- Inside a phrase, LocalAgreement-2 (Macháček et al., whisper_streaming): the phrase is re-transcribed
+  every `step_seconds`; the words two consecutive hypotheses agree on are committed, the rest shown as
+  unconfirmed. A pause ends the phrase: it is transcribed once more, whole, and everything after the
+  words already committed is committed, so a short phrase comes out exactly as transcribing it alone.
+- Speech without a pause: once the phrase is longer than `trim_seconds`, its audio is cut in the
+  quietest spot after the last committed word and the rest goes on as a new buffer, so every call sees
+  at most one encoder window and commits keep coming; if nothing agrees for a whole window, the
+  hypothesis is committed as it stands.
 - Real time: `run_dictation` reads everything that queued up while Whisper was busy; beyond
   `max_lag_seconds` the older part is dropped (the phrase ends at the gap and the loss is counted),
   so the text never lags without bound.
@@ -29,10 +35,9 @@ import numpy as np
 
 from backend.audio import AudioDeviceError
 from backend.speech import SAMPLE_RATE, Segment, Word, audio_ctx_for
+from backend.vad import FRAME, FRAME_SECONDS, EnergyVAD
 from backend.wer import normalize_words
 
-FRAME = 320  # 20 ms: the VAD's unit
-FRAME_SECONDS = FRAME / SAMPLE_RATE
 TOKENS_PER_SECOND_MAX = 8  # fast speech is ~5 tokens/s; more than this is a decoding loop
 
 
@@ -40,18 +45,32 @@ TOKENS_PER_SECOND_MAX = 8  # fast speech is ~5 tokens/s; more than this is a dec
 class DictationConfig:
     language: str = "auto"
     translate: bool = False
-    step_seconds: float = 1.0  # new voiced audio between hypotheses inside a phrase
+    step_seconds: float = 1.0  # new audio between hypotheses inside a phrase
     pause_seconds: float = 0.5  # silence that ends a phrase: its words are committed then
-    forget_seconds: float = 5.0  # silence after which the previous audio is no use as context
     preroll_seconds: float = 0.3  # audio kept before the first voiced frame (soft onsets)
     tail_seconds: float = 0.3  # silence kept after the last voiced frame
     min_speech_seconds: float = 0.1  # shorter bursts (clicks, coughs) are not sent to Whisper
-    # Whisper's encoder sees this much audio (audio_ctx). It is fixed for the session: whisper.cpp
-    # keeps state from a call with a larger window, so varying it makes the same audio give different
-    # text depending on what came before. A buffer this long with nothing to cut at is committed.
+    # The encoder window (audio_ctx_for(window_seconds)), fixed for the session: whisper.cpp keeps state
+    # from a call with another window, so varying it makes the same audio give different text
+    # depending on what came before. It is the knob the per-model "Audio context" setting turns
+    # (backend.speech_jobs.live_window_seconds); no call is given more audio than it holds.
     window_seconds: float = 15.0
-    trim_seconds: float = 10.0  # longer buffers are cut where everything before is committed
+    trim_seconds: float = 10.0  # longer phrases are cut after their committed words
     max_lag_seconds: float = 2.0
+    prompt_chars: int = 200  # of committed text given to Whisper as the context of a phrase
+
+    @property
+    def encoder_ctx(self) -> int:
+        return audio_ctx_for(self.window_seconds)
+
+    @property
+    def buffer_seconds(self) -> float:
+        """The most audio one call is given."""
+        return self.window_seconds
+
+    @property
+    def trim_after_seconds(self) -> float:
+        return min(self.trim_seconds, 0.7 * self.buffer_seconds)
 
 
 @dataclass(frozen=True)
@@ -59,7 +78,7 @@ class DictationUpdate:
     committed: str
     unconfirmed: str
     audio_time: float  # seconds of audio heard when this update was made
-    commit_latency: float | None  # clock seconds from hearing the last committed word to committing it
+    commit_latency: float | None  # seconds from capturing the last committed word's audio to committing it
     dropped_seconds: float
     real_time_factor: float  # of the last Whisper call: compute seconds / audio seconds
     final: bool = False
@@ -81,110 +100,123 @@ class Transcriber(Protocol):
     ) -> list[Segment]: ...
 
 
-class VoiceActivity:
-    """Energy VAD against an adaptive noise floor (a low percentile of recent frame levels)."""
-
-    def __init__(
-        self, window_seconds: float = 5.0, margin_db: float = 10.0, min_db: float = -60.0, max_floor_db: float = -45.0
-    ):
-        # The floor is capped so that a recording that starts mid-sentence (no silence seen yet)
-        # still counts that sentence as speech.
-        self.margin_db, self.min_db, self.max_floor_db = margin_db, min_db, max_floor_db
-        self._history: deque[float] = deque(maxlen=int(window_seconds / FRAME_SECONDS))
-
-    def is_speech(self, frame: np.ndarray) -> bool:
-        power = float(np.mean(np.square(frame, dtype=np.float64)))
-        db = 10.0 * np.log10(power) if power > 1e-10 else -100.0
-        self._history.append(db)
-        floor = min(float(np.percentile(self._history, 10)), self.max_floor_db)
-        return db > max(floor + self.margin_db, self.min_db)
-
-
 def _key(word: Word) -> str:
     return " ".join(normalize_words(word.text))
 
 
+def _text(words: list[Word]) -> str:
+    return "".join(w.text for w in words).strip()
+
+
 class LocalAgreement:
-    """Commit the prefix two consecutive hypotheses agree on (LocalAgreement-2, as in whisper_streaming).
+    """The text side of the policy: hypotheses of the current buffer in, committed words out.
 
-    Each hypothesis re-reads audio whose words are already committed. Those are recognised by
-    aligning the hypothesis with the committed words (text alignment, confirmed by time), so a word
-    the model now hears slightly differently ("dog" -> "doc") is not committed twice, and a
-    repeated word later in the audio ("you ... you") is not mistaken for an old one.
+    A hypothesis re-reads the words already committed from the same buffer (`in_buffer`); they are
+    found by aligning the texts and skipped. Whisper's word times (whisper.cpp's token timestamps)
+    are too loose to decide this: on tiny.en they pile up at the end of the audio, a second or more
+    late, which once let "It was my | my reports" through. So the text decides, and a word heard
+    differently ("dog" -> "doc") counts as the old one only if it is spelt alike. When a buffer starts
+    where committed audio was cut, its first words may say again the last committed ones.
     """
-
-    TIME_TOLERANCE = 0.3  # seconds a word's start may drift between hypotheses
 
     def __init__(self):
         self.committed: list[Word] = []
-        self.committed_in_buffer: list[Word] = []  # committed words whose audio is still buffered
+        self.in_buffer: list[Word] = []  # committed words whose audio is still in the buffer
         self.unconfirmed: list[Word] = []
-        self.settled_until = 0.0  # nothing before this time can be new (an ended phrase)
+        self.settled = 0  # leading words of the latest hypothesis that are committed
+        self._buffer_start = 0.0
+        self._cut_mid_phrase = False
 
-    def _fresh(self, words: list[Word]) -> list[Word]:
-        words = [w for w in words if w.start >= self.settled_until - 0.1]
-        if not words:
-            return words
-        # Only committed words near the hypothesis' start can be re-read ones; aligning against older
-        # ones lets a common word ("the") far back pull the alignment away from the real overlap.
-        old = [w for w in self.committed_in_buffer if w.end >= words[0].start - 1.0]
-        if not old:
-            return words
-        matcher = difflib.SequenceMatcher(None, [_key(w) for w in old], [_key(w) for w in words], autojunk=False)
-        cut = 0
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-            if tag not in ("equal", "replace"):
-                continue
-            for d in range(min(j2 - j1, i2 - i1)):  # word for word: extra new words are not old ones
-                if words[j1 + d].start <= old[i1 + d].end + self.TIME_TOLERANCE:
-                    cut = j1 + d + 1
-        words = words[cut:]
-        return words[_repeated_tail(self.committed, words) :]
+    def new_buffer(self, start: float, mid_phrase: bool, keep: int = 0) -> None:
+        """The buffer now starts at `start`: a new phrase, or the same one cut after committed words
+        (`keep` of which, the last ones, may still have audio in it)."""
+        self._buffer_start, self._cut_mid_phrase = start, mid_phrase
+        self.in_buffer = self.in_buffer[len(self.in_buffer) - keep :] if mid_phrase and keep else []
+        if not mid_phrase:
+            self.unconfirmed = []
 
     def insert(self, words: list[Word]) -> list[Word]:
-        """Take a new hypothesis; returns the words it commits."""
-        new = self._fresh(words)
+        """Take a new hypothesis; returns the words it commits.
+
+        Its last word is never agreed on: it is where the audio stops, often cut mid-word.
+        """
+        start = self._fresh_start(words)
+        new = words[start:]
         agreed = 0
-        while agreed < min(len(new), len(self.unconfirmed)) and _key(new[agreed]) == _key(self.unconfirmed[agreed]):
+        limit = min(len(new) - 1, len(self.unconfirmed))
+        while agreed < limit and _key(new[agreed]) == _key(self.unconfirmed[agreed]):
             agreed += 1
         commit, self.unconfirmed = new[:agreed], new[agreed:]
+        self.settled = start + agreed
         self._commit(commit)
         return commit
 
-    def commit_all(self, words: list[Word], until: float) -> list[Word]:
-        """The phrase ended at `until`: its last hypothesis is taken whole."""
-        commit = self._fresh(words)
+    def commit_all(self, words: list[Word]) -> list[Word]:
+        """The phrase ended (or must be committed as it stands): take all of `words` that is new."""
+        commit = words[self._fresh_start(words) :]
         self.unconfirmed = []
+        self.settled = len(words)
         self._commit(commit)
-        if commit:  # a phrase that gave no words stays open to the next hypothesis
-            self.settled_until = max(self.settled_until, until)
+        return commit
+
+    def commit_unconfirmed(self, n: int) -> list[Word]:
+        """Nothing agreed for a whole window: commit the first `n` words of the latest hypothesis' new part."""
+        commit, self.unconfirmed = self.unconfirmed[:n], self.unconfirmed[n:]
+        self.settled += len(commit)
+        self._commit(commit)
         return commit
 
     def _commit(self, words: list[Word]) -> None:
         self.committed += words
-        self.committed_in_buffer += words
+        self.in_buffer += words
 
-    def forget_buffer_before(self, t: float) -> None:
-        self.committed_in_buffer = [w for w in self.committed_in_buffer if w.end > t]
+    def prompt(self, chars: int) -> str:
+        """The committed text before the buffer, as Whisper's context."""
+        if chars <= 0:
+            return ""
+        before = self.committed[: len(self.committed) - len(self.in_buffer)]
+        return _text(before)[-chars:].lstrip()
+
+    def _fresh_start(self, words: list[Word]) -> int:
+        """Where the new words of a hypothesis begin."""
+        start = self._reread(words)
+        if self.in_buffer or start >= len(words):
+            return start
+        # A new buffer: its first words may say again what was committed just before its start.
+        near_cut = self._cut_mid_phrase and words[start].start < self._buffer_start + 1.0
+        return start + _repeated_tail(self.committed, words[start:], shortest=1 if near_cut else 2)
+
+    def _reread(self, words: list[Word]) -> int:
+        """How many leading `words` re-read the committed words of this buffer."""
+        old = self.in_buffer
+        if not old or not words:
+            return 0
+        # Re-read words come first: a match far past them is the speaker saying a word again.
+        head = words[: len(old) + 3]
+        matcher = difflib.SequenceMatcher(None, [_key(w) for w in old], [_key(w) for w in head], autojunk=False)
+        cut = 0
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                cut = j2
+            elif tag == "replace":
+                for d in range(min(i2 - i1, j2 - j1)):  # word for word: extra new words are not old ones
+                    if _spelt_alike(_key(old[i1 + d]), _key(head[j1 + d])):
+                        cut = j1 + d + 1
+        return cut
 
 
-def _repeated_tail(committed: list[Word], words: list[Word], longest: int = 12) -> int:
-    """How many leading `words` say again the last committed words (two or more).
+def _spelt_alike(a: str, b: str) -> bool:
+    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.6
 
-    Whisper's word times drift by more than TIME_TOLERANCE on re-read audio at phrase boundaries,
-    which let "from the North which | from the North which chiefly" through on the live microphone;
-    a speaker repeating two or more words verbatim is far rarer than that.
-    """
+
+def _repeated_tail(committed: list[Word], words: list[Word], shortest: int, longest: int = 8) -> int:
+    """How many leading `words` say again the last committed words (`shortest` or more of them)."""
     tail = [_key(w) for w in committed[-longest:]]
     head = [_key(w) for w in words[:longest]]
-    for n in range(min(len(tail), len(head)), 1, -1):
-        if tail[-n:] == head[:n]:
+    for n in range(min(len(tail), len(head)), shortest - 1, -1):
+        if n and tail[-n:] == head[:n]:
             return n
     return 0
-
-
-def _text(words: list[Word]) -> str:
-    return "".join(w.text for w in words).strip()
 
 
 SENTENCE_END = (".", "?", "!")
@@ -213,12 +245,42 @@ def _without_inventions(words: list[Word], audio_seconds: float) -> list[Word]:
     return out
 
 
+class _Samples:
+    """A growing float32 buffer: appending a 20 ms frame must not copy what is already held."""
+
+    def __init__(self):
+        self._data = np.zeros(SAMPLE_RATE * 4, dtype=np.float32)
+        self._n = 0
+
+    def __len__(self) -> int:
+        return self._n
+
+    def append(self, samples: np.ndarray) -> None:
+        need = self._n + len(samples)
+        if need > len(self._data):
+            grown = np.zeros(max(need, 2 * len(self._data)), dtype=np.float32)
+            grown[: self._n] = self._data[: self._n]
+            self._data = grown
+        self._data[self._n : need] = samples
+        self._n = need
+
+    def view(self) -> np.ndarray:
+        return self._data[: self._n]
+
+    def keep_last(self, n: int) -> int:
+        """Drop all but the last `n` samples; returns how many were dropped."""
+        dropped = max(0, self._n - n)
+        if dropped:
+            self._data[: self._n - dropped] = self._data[dropped : self._n].copy()
+            self._n -= dropped
+        return dropped
+
+
 class DictationSession:
     """Feed it audio as it arrives; it calls Whisper when a hypothesis is due and reports text.
 
-    The buffer keeps the audio since the last cut, pauses included, so each hypothesis has the
-    context of the phrases before it; committed words are filtered out by time. It is cut where
-    everything before is committed once longer than `trim_seconds`, and dropped after a long silence.
+    The buffer holds the current phrase (since its pre-roll, or since the last cut of a long one);
+    between phrases only the pre-roll is kept, so clicks and noise never make it grow.
     """
 
     def __init__(
@@ -227,28 +289,33 @@ class DictationSession:
         config: DictationConfig = DictationConfig(),
         clock: Callable[[], float] = time.monotonic,
         cancel: threading.Event | None = None,
+        vad=None,
     ):
         self.engine, self.config, self.clock, self.cancel = engine, config, clock, cancel
-        self.vad = VoiceActivity()
+        self.vad = vad or EnergyVAD()
         self.agreement = LocalAgreement()
         self.dropped_seconds = 0.0
         self.real_time_factor = 0.0
+        self.whisper_calls = 0
         self.phrases: list[Segment] = []  # committed text as subtitle cues
         self._pending = np.zeros(0, dtype=np.float32)
         self._heard = 0  # samples received, dropped ones included: the audio timeline
-        self._buffer = np.zeros(0, dtype=np.float32)
+        self._buffer = _Samples()
         self._buffer_start = 0.0
         self._voiced_frames = 0  # since the phrase began
         self._silent_frames = 0  # since the last voiced frame
         self._since_hypothesis = 0  # samples
-        self._phrase_ends: list[float] = []  # where ended phrases were cut: all before is committed
-        self._segment_ends: list[float] = []  # of the latest hypothesis: cut points once committed
+        self._segment_ends: list[tuple[int, float]] = []  # latest hypothesis: (words up to here, time)
         self._cue_open = False
-        self._arrivals: deque[tuple[float, float]] = deque()  # (audio time, clock) per chunk
+        self._captures: deque[tuple[float, float]] = deque()  # (audio time at a chunk's end, its capture clock)
 
     @property
     def audio_time(self) -> float:
         return self._heard / SAMPLE_RATE
+
+    @property
+    def buffered_seconds(self) -> float:
+        return len(self._buffer) / SAMPLE_RATE
 
     @property
     def committed_text(self) -> str:
@@ -258,17 +325,26 @@ class DictationSession:
     def _in_phrase(self) -> bool:
         return self._voiced_frames > 0
 
-    def feed(self, chunk: np.ndarray) -> DictationUpdate | None:
-        """Take the next audio; returns an update if the text changed."""
+    def feed(self, chunk: np.ndarray, captured_at: float | None = None) -> DictationUpdate | None:
+        """Take the next audio; returns an update if the text changed.
+
+        `captured_at` is the clock time the chunk's last sample was captured (the audio device's
+        block time); without it, now. Commit latency is counted from it.
+        """
         before = (len(self.agreement.committed), _text(self.agreement.unconfirmed))
         committed = False
         self._pending = np.concatenate([self._pending, np.asarray(chunk, dtype=np.float32)])
+        self._captures.append(
+            ((self._heard + len(self._pending)) / SAMPLE_RATE, self.clock() if captured_at is None else captured_at)
+        )
         n_frames = len(self._pending) // FRAME
-        self._arrivals.append((self.audio_time + n_frames * FRAME / SAMPLE_RATE, self.clock()))
         for i in range(n_frames):
             committed = self._take_frame(self._pending[i * FRAME : (i + 1) * FRAME]) or committed
         self._pending = self._pending[n_frames * FRAME :]
-        if self._in_phrase and self._since_hypothesis >= self.config.step_seconds * SAMPLE_RATE:
+        # No hypothesis once a pause has begun: the phrase may be about to end, and its final pass
+        # should not wait behind a pass that commits nothing new.
+        pausing = self._silent_frames * FRAME_SECONDS >= self.config.pause_seconds / 2
+        if self._in_phrase and not pausing and self._since_hypothesis >= self.config.step_seconds * SAMPLE_RATE:
             committed = self._hypothesis() or committed
         after = (len(self.agreement.committed), _text(self.agreement.unconfirmed))
         return self._update(self._latency() if committed else None) if after != before else None
@@ -278,7 +354,8 @@ class DictationSession:
         self.dropped_seconds += seconds
         committed = self._end_phrase() if self._in_phrase else False
         self._heard += int(seconds * SAMPLE_RATE)
-        self._forget()
+        self._buffer.keep_last(0)
+        self._buffer_start = self.audio_time
         return self._update(self._latency() if committed else None)
 
     def finish(self) -> DictationUpdate:
@@ -292,7 +369,7 @@ class DictationSession:
         """VAD bookkeeping for one frame; True if it ended a phrase with a commit."""
         speech = self.vad.is_speech(frame)
         self._heard += FRAME
-        self._buffer = np.concatenate([self._buffer, frame])
+        self._buffer.append(frame)
         if self._in_phrase:
             self._since_hypothesis += FRAME
         if speech:
@@ -300,60 +377,80 @@ class DictationSession:
             self._silent_frames = 0
             return False
         self._silent_frames += 1
-        silence = self._silent_frames * FRAME_SECONDS
-        if self._in_phrase and silence >= self.config.pause_seconds:
+        if self._in_phrase and self._silent_frames * FRAME_SECONDS >= self.config.pause_seconds:
             return self._end_phrase()
-        if not self._in_phrase and silence >= self.config.forget_seconds:
-            self._forget()
+        if not self._in_phrase and len(self._buffer) > 2 * self._preroll:
+            self._drop_front(self._buffer.keep_last(self._preroll))
         return False
 
-    def _forget(self) -> None:
-        """Drop the context: keep only the pre-roll for the next phrase's onset."""
-        keep = min(len(self._buffer), int(self.config.preroll_seconds * SAMPLE_RATE))
-        self._buffer = self._buffer[len(self._buffer) - keep :]
-        self._buffer_start = self.audio_time - keep / SAMPLE_RATE
-        self._phrase_ends, self._segment_ends = [], []
-        self.agreement.forget_buffer_before(self._buffer_start)
+    @property
+    def _preroll(self) -> int:
+        return int(self.config.preroll_seconds * SAMPLE_RATE)
+
+    def _drop_front(self, samples: int) -> None:
+        self._buffer_start += samples / SAMPLE_RATE
 
     def _end_phrase(self) -> bool:
-        """A pause: transcribe up to it and commit every word before it."""
+        """A pause: transcribe the phrase whole and commit every new word of it."""
         committed = False
         if self._voiced_frames * FRAME_SECONDS >= self.config.min_speech_seconds:
             extra = max(0.0, self._silent_frames * FRAME_SECONDS - self.config.tail_seconds)
-            audio = self._buffer[: len(self._buffer) - int(extra * SAMPLE_RATE)]
-            cut = self._buffer_start + len(audio) / SAMPLE_RATE
-            committed = bool(self._record(self.agreement.commit_all(self._words(audio), until=cut)))
-            self._phrase_ends.append(cut)
+            audio = self._buffer.view()[: len(self._buffer) - int(extra * SAMPLE_RATE)]
+            committed = bool(self._record(self.agreement.commit_all(self._words(audio))))
         self._cue_open = False
         self._voiced_frames = 0
         self._since_hypothesis = 0
+        self._drop_front(self._buffer.keep_last(self._preroll))
+        self.agreement.new_buffer(self._buffer_start, mid_phrase=False)
         return committed
 
     def _hypothesis(self) -> bool:
         self._since_hypothesis = 0
-        committed = bool(self._record(self.agreement.insert(self._words(self._buffer))))
-        if len(self._buffer) / SAMPLE_RATE > self.config.trim_seconds:
-            self._trim()
-        if len(self._buffer) / SAMPLE_RATE > self.config.window_seconds - self.config.step_seconds:
-            commit = self.agreement.commit_all(self.agreement.unconfirmed, until=self.audio_time)
-            committed = bool(self._record(commit)) or committed
-            self._cue_open = False
-            self._forget()
+        committed = bool(self._record(self.agreement.insert(self._words(self._buffer.view()))))
+        if self.buffered_seconds > self.config.trim_after_seconds:
+            committed = self._trim() or committed
         return committed
 
-    def _trim(self) -> None:
-        """Cut the buffer at the latest point that only committed words precede."""
-        committed_until = max(
-            self.agreement.settled_until, self.agreement.committed[-1].end if self.agreement.committed else 0.0
-        )
-        candidates = self._phrase_ends + self._segment_ends
-        cut = max((c for c in candidates if c <= committed_until + 0.01), default=None)
+    def _trim(self) -> bool:
+        """Cut a long phrase after its committed words; if none agree for a whole window, commit."""
+        committed = False
+        cut = self._cut_point()
+        if cut is None and self.buffered_seconds > self.config.buffer_seconds - self.config.step_seconds:
+            # Commit the hypothesis up to the end of its last whole segment but one (or all of it).
+            ends = [n for n, _ in self._segment_ends if n > self.agreement.settled]
+            n = ends[-2] if len(ends) > 1 else len(self.agreement.unconfirmed) + self.agreement.settled
+            committed = bool(self._record(self.agreement.commit_unconfirmed(n - self.agreement.settled)))
+            end = self._buffer_start + self.buffered_seconds
+            cut = self._cut_point() or self._quietest(end - 1.5, end - 0.5)
         if cut is None or cut <= self._buffer_start:
-            return
-        self._buffer = self._buffer[int((cut - self._buffer_start) * SAMPLE_RATE) :]
+            return committed
+        self._buffer.keep_last(len(self._buffer) - int(round((cut - self._buffer_start) * SAMPLE_RATE)))
         self._buffer_start = cut
-        self._phrase_ends = [c for c in self._phrase_ends if c > cut]
-        self.agreement.forget_buffer_before(cut)
+        # Committed words timed after the cut (the times are loose) may be read again from what is left.
+        keep = sum(1 for w in self.agreement.in_buffer if w.end > cut)
+        self.agreement.new_buffer(cut, mid_phrase=True, keep=keep)
+        return committed
+
+    def _cut_point(self) -> float | None:
+        """The end of the latest Whisper segment whose words are all committed, moved to the quietest
+        spot near it, if that leaves a second of audio on either side. Segment ends come from Whisper's
+        timestamp tokens, which are much closer to the audio than its word times."""
+        end = self._buffer_start + self.buffered_seconds
+        for n, t in reversed(self._segment_ends):
+            if n <= self.agreement.settled and self._buffer_start + 1.0 <= t <= end - 1.0:
+                return self._quietest(t - 0.15, t + 0.15)
+        return None
+
+    def _quietest(self, start: float, end: float) -> float | None:
+        """The start of the quietest 20 ms frame between `start` and `end` (timeline seconds)."""
+        audio = self._buffer.view()
+        lo = max(0, int((start - self._buffer_start) * SAMPLE_RATE))
+        hi = min(len(audio), int((end - self._buffer_start) * SAMPLE_RATE))
+        if hi - lo < FRAME:
+            return None
+        frames = audio[lo : lo + (hi - lo) // FRAME * FRAME].reshape(-1, FRAME)
+        quietest = int(np.argmin(np.mean(np.square(frames), axis=1)))
+        return self._buffer_start + (lo + quietest * FRAME + FRAME // 2) / SAMPLE_RATE
 
     def _words(self, audio: np.ndarray) -> list[Word]:
         seconds = len(audio) / SAMPLE_RATE
@@ -362,17 +459,22 @@ class DictationSession:
             audio,
             language=self.config.language,
             translate=self.config.translate,
-            audio_ctx=audio_ctx_for(self.config.window_seconds),
-            prompt="",
+            audio_ctx=self.config.encoder_ctx,
+            prompt=self.agreement.prompt(self.config.prompt_chars),
             word_times=True,
             fallback=False,
             max_tokens=int(TOKENS_PER_SECOND_MAX * seconds) + 8,
             cancel=self.cancel,
         )
+        self.whisper_calls += 1
         self.real_time_factor = (time.perf_counter() - started) / max(seconds, 1e-6)
         offset = self._buffer_start
-        words = _without_inventions([w for s in segments for w in s.words], seconds)
-        self._segment_ends = [min(s.end, seconds) + offset for s in segments if s.words]
+        words: list[Word] = []
+        self._segment_ends = []
+        for segment in segments:
+            words = _without_inventions(words + list(segment.words), seconds)
+            if words:
+                self._segment_ends.append((len(words), min(segment.end, seconds) + offset))
         return [Word(w.start + offset, min(w.end, seconds) + offset, w.text) for w in words]
 
     def _record(self, words: list[Word]) -> list[Word]:
@@ -392,14 +494,16 @@ class DictationSession:
         return words
 
     def _latency(self) -> float | None:
-        """Clock time since the audio holding the last committed word arrived."""
+        """Clock time since the audio holding the end of the last committed word was captured."""
         if not self.agreement.committed:
             return None
-        end = min(self.agreement.committed[-1].end, self.audio_time)
-        while len(self._arrivals) > 1 and self._arrivals[1][0] <= end:
-            self._arrivals.popleft()
-        arrived = next((clock for t, clock in self._arrivals if t >= end), self.clock())
-        return max(0.0, self.clock() - arrived)
+        t = min(self.agreement.committed[-1].end, self.audio_time)
+        while len(self._captures) > 1 and self._captures[0][0] < t:
+            self._captures.popleft()
+        chunk_end, captured = self._captures[0]
+        # Within a chunk the samples came at the audio rate, so the word's end was captured earlier
+        # than the chunk's last sample by the audio between them.
+        return max(0.0, self.clock() - (captured - max(0.0, chunk_end - t)))
 
     def _update(self, commit_latency: float | None, final: bool = False) -> DictationUpdate:
         return DictationUpdate(
@@ -414,7 +518,10 @@ class DictationSession:
 
 
 class AudioSource(Protocol):
-    """What run_dictation reads: the microphone, or a clip played at real-time pace in tests."""
+    """What run_dictation reads: the microphone, or a clip played at real-time pace in tests.
+
+    A source may also have `captured_at`: the clock time its last read's final sample was captured.
+    """
 
     dropped_seconds: float  # audio the source itself lost (a full queue)
 
@@ -444,7 +551,8 @@ def run_dictation(
             if len(chunk) > max_lag:
                 report(session.skip((len(chunk) - max_lag) / SAMPLE_RATE))
                 chunk = chunk[-max_lag:]
-            report(session.feed(chunk))
+            if len(chunk):
+                report(session.feed(chunk, getattr(source, "captured_at", None)))
     except AudioDeviceError:
         report(session.finish())
         raise

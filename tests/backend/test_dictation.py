@@ -228,30 +228,94 @@ def test_agreement_keeps_a_word_said_again_later():
 
     agreement.insert(later)
     agreement.insert(later)
+    agreement.commit_all(later)
 
     assert [w.text.strip() for w in agreement.committed] == ["for", "you", "ask", "what", "you"]
 
 
-def test_reread_words_whose_times_drifted_are_not_committed_twice():
-    # Seen on the live microphone: at a phrase boundary Whisper re-read "from the North which" with
-    # word times a second later than the first time, and the phrase was committed twice.
+def test_a_buffer_cut_inside_a_word_does_not_commit_it_again():
+    # A long phrase is cut after its committed words; Whisper timestamps are loose, so the cut can
+    # leave the end of "which" in the new buffer, and the next hypothesis reads it as a word again.
     agreement = LocalAgreement()
-    said = [
-        Word(0.0, 0.3, " It"),
-        Word(0.3, 0.5, " was"),
-        Word(0.5, 0.8, " from"),
-        Word(0.8, 1.0, " the"),
-        Word(1.0, 1.4, " North"),
-        Word(1.4, 1.7, " which"),
-    ]
-    agreement.commit_all(said, until=1.7)
-    reread = [
-        Word(2.6, 2.8, " from"),
-        Word(2.8, 3.0, " the"),
-        Word(3.0, 3.4, " North"),
-        Word(3.4, 3.7, " which"),
-        Word(3.7, 4.2, " chiefly"),
-        Word(4.2, 4.6, " induced"),
-    ]
-    committed = agreement.commit_all(reread, until=4.6)
-    assert [w.text for w in committed] == [" chiefly", " induced"]
+    said = [Word(8.0, 8.3, " from"), Word(8.3, 8.5, " the"), Word(8.5, 8.9, " North"), Word(8.9, 9.3, " which")]
+    agreement.insert(said)
+    agreement.insert(said + [Word(9.4, 9.8, " chiefly")])
+    agreement.new_buffer(9.25, mid_phrase=True)
+
+    rest = [Word(9.25, 9.3, " which"), Word(9.4, 9.8, " chiefly"), Word(9.8, 10.3, " induced")]
+    agreement.insert(rest)
+    agreement.commit_all(rest)
+
+    assert [w.text for w in agreement.committed] == [" from", " the", " North", " which", " chiefly", " induced"]
+
+
+def test_a_new_phrase_may_start_with_the_word_the_last_one_ended_with():
+    # "Stop. Stop." is dictation; only a run of two or more words at a phrase start is a re-read.
+    agreement = LocalAgreement()
+    agreement.commit_all([Word(0.0, 0.4, " Stop.")])
+    agreement.new_buffer(1.5, mid_phrase=False)
+
+    assert [w.text for w in agreement.commit_all([Word(1.6, 2.0, " Stop.")])] == [" Stop."]
+
+
+# --- brief noises (issue 10, item 11) -------------------------------------------------------------
+
+
+def click_track(seconds: float, every: float) -> np.ndarray:
+    audio = silence(seconds)
+    rng = np.random.default_rng(1)
+    n = int(0.02 * SAMPLE_RATE)
+    for at in np.arange(0.5, seconds - 0.1, every):
+        i = int(at * SAMPLE_RATE)
+        audio[i : i + n] += (0.3 * np.exp(-np.arange(n) / (n / 4)) * rng.standard_normal(n)).astype(np.float32)
+    return audio
+
+
+class BufferWatch:
+    """Feeds a session and notes the largest buffer it ever held."""
+
+    def __init__(self, engine, config=DictationConfig()):
+        self.player = None
+        self.engine, self.config = engine, config
+        self.largest = 0.0
+
+    def run(self, audio):
+        self.player = ClipPlayer(audio, block_seconds=1.0)
+        session = DictationSession(self.engine, self.config, clock=self.player.clock)
+
+        def watch(_update):
+            self.largest = max(self.largest, session.buffered_seconds)
+
+        original = session.feed
+
+        def feed(chunk, captured_at=None):
+            update = original(chunk, captured_at)
+            self.largest = max(self.largest, session.buffered_seconds)
+            return update
+
+        session.feed = feed
+        return run_dictation(self.player, session, watch, threading.Event())
+
+
+def test_clicks_a_few_seconds_apart_neither_reach_whisper_nor_grow_the_buffer():
+    # 15 minutes of one 20 ms key click every 3 s: each is shorter than a word, and the pause after it
+    # ends it; between phrases only the pre-roll is kept (it used to hold all 900 s, copied per frame).
+    engine = ScriptedEngine()
+    watch = BufferWatch(engine)
+
+    final = watch.run(click_track(900.0, every=3.0))
+
+    assert engine.calls == 0 and final.committed == ""
+    assert watch.largest <= 2.0, f"the buffer held {watch.largest:.1f} s"
+
+
+def test_clicks_closer_than_a_pause_keep_the_buffer_within_one_window():
+    # Clicks every 0.3 s never leave a 0.5 s pause, so the phrase stays open: the buffer is still cut
+    # at the encoder window, whatever Whisper makes of the clicks.
+    engine = ScriptedEngine("")
+    config = DictationConfig()
+    watch = BufferWatch(engine, config)
+
+    watch.run(click_track(120.0, every=0.3))
+
+    assert watch.largest <= config.buffer_seconds + 1.0, f"the buffer held {watch.largest:.1f} s"
