@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 import traceback
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
@@ -135,12 +136,14 @@ def platform_problem() -> str | None:
     xcb.xcb_connect.restype = ctypes.c_void_p
     xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
     xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
-    connection = xcb.xcb_connect(None, None)
-    failed = xcb.xcb_connection_has_error(connection)
-    xcb.xcb_disconnect(connection)
-    if failed:
-        return f"cannot connect to the display {display!r} (is the desktop session still running?)"
-    return _xcb_plugin_problem()
+    for attempt in range(5):  # a display server that is starting, or busy, gets a moment
+        connection = xcb.xcb_connect(None, None)
+        error = xcb.xcb_connection_has_error(connection)
+        xcb.xcb_disconnect(connection)
+        if not error:
+            return _xcb_plugin_problem()
+        time.sleep(0.2 * (attempt + 1))
+    return f"cannot connect to the display {display!r} (XCB error {error}; is the desktop session still running?)"
 
 
 def _xcb_plugin_problem() -> str | None:

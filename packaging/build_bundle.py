@@ -2,6 +2,7 @@
 
     dist/Hearth/                              the app (Hearth), install.sh, uninstall.sh, share/ (menu entry, icons)
     dist/Hearth-<version>-linux-x86_64.tar.gz the same folder, packed
+    dist/Hearth.app, dist/Hearth-<version>-macos-arm64.tar.gz   the same on macOS (not built or tested here)
 
 PyInstaller keeps its cache in build/pyinstaller, so a rebuild after a code change takes a fraction
 of the first build.
@@ -47,6 +48,8 @@ def build(dist: Path, work: Path) -> Path:
         cwd=ROOT,
         check=True,
     )
+    if sys.platform == "darwin":
+        return dist / "Hearth.app"  # the spec's BUNDLE step; a Mac needs no desktop entry
     folder = dist / "Hearth"
     add_desktop_files(folder)
     return folder

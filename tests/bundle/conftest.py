@@ -22,7 +22,18 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 CACHE = REPO / ".test-artifacts" / "bundle"
-INPUTS = ("main.py", "pyproject.toml", "backend", "gui", "resources", "packaging")
+INPUTS = (
+    "main.py",
+    "pyproject.toml",
+    "backend",
+    "gui",
+    "resources",
+    "packaging/hearth.spec",
+    "packaging/build_bundle.py",
+    "packaging/rthook_system_libraries.py",
+    "packaging/install.sh",
+    "packaging/uninstall.sh",
+)
 
 
 def need(condition: bool, why: str) -> None:

@@ -72,7 +72,7 @@ def test_window_is_dark_when_the_desktop_prefers_dark(bundle, empty_home, sessio
         window = None
         while window is None and time.monotonic() < end:
             found = subprocess.run(
-                ["xdotool", "search", "--onlyvisible", "--pid", str(app.pid), "--name", "^Hearth$"],
+                ["xdotool", "search", "--all", "--onlyvisible", "--pid", str(app.pid), "--name", "^Hearth$"],
                 capture_output=True,
                 text=True,
             ).stdout.split()
