@@ -79,7 +79,8 @@ def test_record_in_the_window_shows_what_the_microphone_hears(qtbot, window, tmp
     assert peak > -40, "the level meter moved with the speech"
     assert "dropped" not in panel.stats.text()
 
-    if shutil.which("espeak-ng"):
+    # In CI the espeak-ng half always runs (a missing espeak-ng then fails the test, not skips it).
+    if shutil.which("espeak-ng") or os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         sentence = tmp_path / "espeak.wav"
         subprocess.run(["espeak-ng", "-w", str(sentence), ESPEAK_SENTENCE], check=True)
         _record(qtbot, panel, lambda: play(sentence), expect_words=8)

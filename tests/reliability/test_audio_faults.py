@@ -152,7 +152,8 @@ def test_no_input_device_panel_says_so_and_record_is_a_message(qtbot, make_panel
     assert panel.transcribe_button.isEnabled()
 
     if not os.environ.get("HEARTH_TEST_SINK"):
-        return
+        # Said, not silent; in CI (CI=true) tests/conftest.py turns this skip into a failure.
+        pytest.skip("the Refresh half needs HEARTH_TEST_SINK: run through ./hearth.sh test")
     # The sound server comes back (a microphone is plugged in): Refresh finds it without a restart.
     for key in NO_AUDIO_ENV:
         monkeypatch.delenv(key)
