@@ -23,6 +23,7 @@ from gui.chat_pane import ChatPane
 from gui.dictation_anywhere import AnywhereDictation
 from gui.dictation_panel import DictationPanel
 from gui.model_manager import ModelManager
+from gui.server_panel import ServerPanel
 
 
 class MainWindow(QMainWindow):
@@ -39,6 +40,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.chat_pane, "Chat")
         self.dictation_panel = DictationPanel(settings)
         self.tabs.addTab(self.dictation_panel, "Dictation")
+        self.server_panel = ServerPanel(settings, self.llm_service)  # off until the user starts it
+        self.tabs.addTab(self.server_panel, "Server")
         self.dictation_panel.send_to_chat_requested.connect(self._on_dictation_panel_send_to_chat_requested)
         self.model_manager = ModelManager(settings, in_use_paths=self._models_in_use)
         self.tabs.insertTab(0, self.model_manager, "Models")
@@ -156,6 +159,7 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         self.model_manager.shutdown()
         self.chat_pane.shutdown()
+        self.server_panel.shutdown()  # clients' requests stop before the engine closes
         self.llm_service.close()
         self.anywhere.shutdown()
         self.dictation_panel.shutdown()

@@ -130,3 +130,21 @@ def test_entry_point_runs_headless(empty_models_dir, tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("tiny.gguf\tchat\tllama")
+
+
+def test_list_with_a_crafted_file_shows_it_as_broken_and_lists_the_rest(capsys, empty_models_dir):
+    import struct
+
+    write_synthetic_gguf(empty_models_dir / "good.gguf", name="Good")
+    value = struct.pack("<IQ", 0, 0)
+    for _ in range(3000):
+        value = struct.pack("<IQ", 9, 1) + value  # arrays nested 3000 deep
+    key = b"general.x"
+    (empty_models_dir / "crafted.gguf").write_bytes(
+        b"GGUF" + struct.pack("<IQQ", 3, 0, 1) + struct.pack("<Q", len(key)) + key + struct.pack("<I", 9) + value
+    )
+    code, out, err = run(capsys, "list")
+    assert code == 0 and "Traceback" not in err
+    assert "good.gguf" in out
+    [broken] = [line for line in out.splitlines() if line.startswith("crafted.gguf")]
+    assert "BROKEN" in broken and "not a usable model" in broken
