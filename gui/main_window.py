@@ -19,6 +19,7 @@ from backend.errors import HearthError
 from backend.export import load_export
 from backend.llm_service import LlmService
 from backend.settings import Settings
+from gui.benchmark_tab import BenchmarkTab
 from gui.chat_pane import ChatPane
 from gui.dictation_anywhere import AnywhereDictation
 from gui.dictation_panel import DictationPanel
@@ -42,6 +43,9 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.dictation_panel, "Dictation")
         self.server_panel = ServerPanel(settings, self.llm_service)  # off until the user starts it
         self.tabs.addTab(self.server_panel, "Server")
+        self.benchmark_tab = BenchmarkTab(self.llm_service)  # its runs queue on the chat engine: chat waits
+        self.tabs.addTab(self.benchmark_tab, "Benchmark")
+        self.benchmark_tab.run_state_changed.connect(self._on_busy_changed)
         self.dictation_panel.send_to_chat_requested.connect(self._on_dictation_panel_send_to_chat_requested)
         self.model_manager = ModelManager(settings, in_use_paths=self._models_in_use)
         self.tabs.insertTab(0, self.model_manager, "Models")
@@ -159,6 +163,7 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         self.model_manager.shutdown()
         self.chat_pane.shutdown()
+        self.benchmark_tab.shutdown()
         self.server_panel.shutdown()  # clients' requests stop before the engine closes
         self.llm_service.close()
         self.anywhere.shutdown()
