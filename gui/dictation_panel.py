@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from backend.audio import AudioDeviceError, list_input_devices
+from backend.defaults import WHISPER_FRAMES_PER_SECOND
 from backend.file_transcription import OutputExistsError, check_output_path
 from backend.models import bundled
 from backend.settings import ModelSettings, Settings
@@ -295,7 +296,7 @@ class DictationPanel(QWidget):
     def _on_worker_model_loaded(self, status: SpeechModelStatus) -> None:
         self.stats.setText(
             f"Whisper {status.size} · {status.n_threads} threads · "
-            f"window {status.audio_ctx * 30 // 1500} s for files, {status.live_window_s:.0f} s live"
+            f"window {status.audio_ctx / WHISPER_FRAMES_PER_SECOND:.0f} s for files, {status.live_window_s:.0f} s live"
         )
         self._multilingual = status.multilingual
         self.language_combo.setToolTip("" if self._multilingual else "This model understands English only")

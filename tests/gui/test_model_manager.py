@@ -188,3 +188,12 @@ def test_drop_onto_the_window_imports_and_shows_models(qtbot, empty_models_dir, 
     assert window.tabs.currentWidget() is manager
     assert "Window drop" in _titles(manager)
     qtbot.waitUntil(lambda: window.chat_pane.model_info is not None, timeout=60_000)  # let the startup load finish
+
+
+def test_models_shows_the_threads_the_engine_uses(qtbot, open_window, chat_model_path):
+    from backend.defaults import default_threads
+
+    window = open_window()
+    manager = window.model_manager
+    qtbot.waitUntil(lambda: manager.select_model(chat_model_path), timeout=10_000)
+    assert manager.threads.value() == window.chat_pane.model_info.n_threads == default_threads("chat")
