@@ -152,8 +152,9 @@ class VoiceLoop:
         previous = speech.on_spoken
         speech.on_spoken = lambda spoken: (previous and previous(spoken), self._on_spoken(spoken))
         self._turn: _Turn | None = None
-        self._talking = threading.Event()  # push-to-talk held
-        self._released = threading.Event()  # push-to-talk just let go: send now
+        self._keys = threading.Lock()
+        self._pressed_at: float | None = None  # push-to-talk: when the key went down (clock time)
+        self._released_at: float | None = None  # and up
         self._drop = threading.Event()
         self._deaf_until = 0.0  # monotonic: audio captured before this is thrown away
         self.turns = 0  # messages sent
@@ -163,11 +164,12 @@ class VoiceLoop:
 
     def set_talking(self, talking: bool) -> None:
         """Push-to-talk: the key went down (listen) or up (send what was said)."""
-        if talking:
-            self._talking.set()
-        elif self._talking.is_set():
-            self._talking.clear()
-            self._released.set()
+        # Stamped, not applied: the loop may be behind, still reading audio from before the key moved.
+        with self._keys:
+            if talking and self._pressed_at is None:
+                self._pressed_at, self._released_at = self.clock(), None
+            elif not talking and self._pressed_at is not None and self._released_at is None:
+                self._released_at = self.clock()
 
     def drop_message(self) -> None:
         """Esc: forget what was said so far."""
@@ -208,8 +210,16 @@ class VoiceLoop:
         heard_from = captured_at - len(chunk) / SAMPLE_RATE
         if heard_from < self._deaf_until:  # the chunk began while the mic was still deaf
             chunk = chunk[len(chunk) - int((captured_at - self._deaf_until) * SAMPLE_RATE) :]
-        if self.config.push_to_talk and not self._talking.is_set() and not self._released.is_set():
-            return
+        release = None
+        if self.config.push_to_talk:
+            with self._keys:
+                pressed, release = self._pressed_at, self._released_at
+            chunk = _within(chunk, captured_at, pressed, release)
+            if release is not None and captured_at >= release:
+                with self._keys:
+                    self._pressed_at = self._released_at = None
+            else:
+                release = None
         update = self.session.feed(chunk, captured_at) if len(chunk) else None
         self._watch_voice(chunk)
         if update is not None:
@@ -217,7 +227,11 @@ class VoiceLoop:
             if message != self._heard or update.unconfirmed:
                 self._heard = message
                 self.on_event(VoiceEvent("heard", message, self.clock(), unconfirmed=update.unconfirmed))
-        self._maybe_send()
+        if release is not None:  # the key is up and all audio until then is in: everything said is final
+            self.session.finish()
+            self._decide(self.session.committed_text, send=True)
+        elif not self.config.push_to_talk:
+            self._maybe_send()
 
     def _deaf(self, captured_at: float) -> bool:
         """While Hearth speaks (and a tail after), the microphone's audio is thrown away."""
@@ -243,24 +257,22 @@ class VoiceLoop:
 
     def _maybe_send(self) -> None:
         message = self.session.committed_text
-        if not message or self.session.agreement.unconfirmed:
-            return
         silent = self._audio_time - self._last_voice
-        if self.config.push_to_talk:
-            if not self._released.is_set():
-                return
-        elif silent < self.config.dictation.pause_seconds:
+        if not message or self.session.agreement.unconfirmed or silent < self.config.dictation.pause_seconds:
+            return
+        self._decide(message, send=silent >= self.config.send_pause_seconds)
+
+    def _decide(self, message: str, send: bool) -> None:
+        """The phrase has ended: start the reply early, or send (or drop) the message."""
+        if not message:
             return
         if self._is_cancel(message):
             self._discard("dropped", message)
             return
-        if self._turn is None and self.config.early_start or self._turn is None and self._send_due(silent):
+        if self._turn is None and (send or self.config.early_start):
             self._start_turn(message)
-        if self._turn is not None and not self._turn.sent and self._send_due(silent):
+        if send and self._turn is not None and not self._turn.sent:
             self._send()
-
-    def _send_due(self, silent: float) -> bool:
-        return self._released.is_set() if self.config.push_to_talk else silent >= self.config.send_pause_seconds
 
     def _start_turn(self, message: str) -> None:
         turn = _Turn(message, self.speech)
@@ -271,7 +283,6 @@ class VoiceLoop:
     def _send(self) -> None:
         turn = self._turn
         assert turn is not None
-        self._released.clear()
         self.turns += 1
         self.on_event(VoiceEvent("sent", turn.text, self.clock()))
         turn.confirm()
@@ -306,7 +317,6 @@ class VoiceLoop:
         if self._turn is not None and not self._turn.sent:
             self._abandon_early_reply()
         text = self.session.committed_text if text is None else text
-        self._released.clear()
         self._new_session(keep_turn=True)
         self.on_event(VoiceEvent(kind, text, self.clock()))
 
@@ -326,3 +336,13 @@ class VoiceLoop:
 
     def _on_spoken(self, spoken: Spoken) -> None:
         self.on_event(VoiceEvent("spoken", spoken.text, spoken.ended_at, started_at=spoken.started_at))
+
+
+def _within(chunk: np.ndarray, captured_at: float, start: float | None, end: float | None) -> np.ndarray:
+    """The part of `chunk` (its last sample captured at `captured_at`) between clock times start and end."""
+    if start is None:
+        return chunk[:0]
+    begins = captured_at - len(chunk) / SAMPLE_RATE
+    lo = max(0, int((start - begins) * SAMPLE_RATE))
+    hi = len(chunk) if end is None else max(0, min(len(chunk), int((end - begins) * SAMPLE_RATE)))
+    return chunk[lo:hi]

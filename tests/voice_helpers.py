@@ -61,7 +61,7 @@ class RealTimeSource:
             chunk[: len(echo)] += echo
             self.heard_echo = max(self.heard_echo, float(np.max(np.abs(echo))))
         self.pos += self.block
-        self.captured_at = time.monotonic()
+        self.captured_at = due  # when it was "captured", even if the reader comes late for it
         return chunk
 
     def add_echo(self, samples: np.ndarray) -> None:
