@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from backend.conversations import ConversationStore
+from gui.widgets.rich_text import plain_tooltip
 
 
 class ConversationList(QWidget):
@@ -58,7 +59,7 @@ class ConversationList(QWidget):
         for conv in self.store.list_conversations(self.search.text().strip()):
             item = QListWidgetItem(conv.title)
             item.setData(Qt.UserRole, conv.id)
-            item.setToolTip(conv.title)
+            item.setToolTip(plain_tooltip(conv.title))  # a title is the start of a message: any text
             self.list.addItem(item)
             if conv.id == keep:
                 self.list.setCurrentItem(item)

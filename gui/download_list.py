@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from backend import paths
@@ -26,9 +26,11 @@ class DownloadRow(QWidget):
         super().__init__(parent)
         self.download = download
         self.title = QLabel(title)
+        self.title.setTextFormat(Qt.PlainText)  # a pasted link's file name
         self.bar = QProgressBar()
         self.bar.setRange(0, 1000)
         self.status = QLabel("waiting…")
+        self.status.setTextFormat(Qt.PlainText)  # quotes what the server answered
         self.pause_button = QPushButton("Pause")
         self.cancel_button = QPushButton("Cancel")
         top = QHBoxLayout()

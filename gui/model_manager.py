@@ -7,7 +7,6 @@ It never deletes a model that `in_use_paths()` names.
 
 from __future__ import annotations
 
-import html
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -47,6 +46,7 @@ from backend.settings import ModelSettings, Settings
 from backend.units import format_bytes
 from gui.download_list import DownloadList
 from gui.model_jobs import JobRunner
+from gui.widgets.rich_text import escaped, plain_tooltip
 
 MIN_AUDIO_CTX = 256  # below this the live window would hold less than a few seconds
 INSTALLED_COLUMNS = [
@@ -62,16 +62,6 @@ INSTALLED_COLUMNS = [
     "Origin",
 ]
 CATALOG_COLUMNS = ["Name", "Kind", "Parameters", "Quantization", "Download", "Needs", "Languages", "Fit", ""]
-
-
-def _plain(text: str) -> str:
-    """Text from a file (a name, a header field) as rich text that shows exactly those characters."""
-    return html.escape(text).replace("\n", "<br>")
-
-
-def _tip(text: str) -> str:
-    """A tooltip that shows untrusted text as it is (Qt renders a tooltip as HTML if it looks like HTML)."""
-    return f"<qt>{_plain(text)}</qt>"
 
 
 def _local_paths(mime) -> list[Path]:
@@ -310,7 +300,7 @@ class ModelManager(QWidget):
             item.setData(Qt.UserRole, str(broken.path))
             table.setItem(row, 0, item)
             problem = QTableWidgetItem(f"unusable: {broken.problem}")
-            problem.setToolTip(_tip(broken.problem))
+            problem.setToolTip(plain_tooltip(broken.problem))
             table.setItem(row, 1, problem)
             table.setSpan(row, 1, 1, len(INSTALLED_COLUMNS) - 1)
         if selected is not None:
@@ -343,7 +333,9 @@ class ModelManager(QWidget):
         ]
         for column, text in enumerate(cells):
             item = QTableWidgetItem(text)
-            item.setToolTip(_tip(str(model.path) if column == 0 else (fit.explain() if fit and column == 8 else text)))
+            item.setToolTip(
+                plain_tooltip(str(model.path) if column == 0 else (fit.explain() if fit and column == 8 else text))
+            )
             table.setItem(row, column, item)
         table.item(row, 0).setData(Qt.UserRole, str(model.path))
 
@@ -399,11 +391,11 @@ class ModelManager(QWidget):
             path = self.selected_path()
             problem = next((b.problem for b in self.broken if b.path == path), "")
             text = f"{path}\n\nThis file cannot be used: {problem}" if path else "Select a model to see its details."
-            self.details.setText(_plain(text))
+            self.details.setText(escaped(text))
             return
         # Everything but the markup comes from the file or its name: escaped, so a header cannot
         # format the page, load an image or hide text.
-        e = html.escape
+        e = escaped
         lines = [
             f"<b>{e(model.title)}</b>",
             f"Kind: {'chat LLM' if model.kind == 'chat' else 'speech (Whisper)'}",

@@ -95,3 +95,21 @@ def test_the_status_bar_and_banner_show_a_model_name_as_plain_text(qtbot, data_d
     finally:
         window.close()
         window.store.close()
+
+
+def test_a_conversation_title_is_shown_as_text_in_its_tooltip(qtbot, data_dir):
+    from backend.conversations import ConversationStore
+    from gui.conversation_list import ConversationList
+
+    store = ConversationStore(data_dir / "conversations.sqlite3")
+    try:
+        store.create_conversation(EVIL_NAME)  # a title is the start of the first message: any text at all
+        conversations = ConversationList(store)
+        qtbot.addWidget(conversations)
+        conversations.refresh()
+        assert conversations.list.item(0).text() == EVIL_NAME
+        shown = QTextDocument()
+        shown.setHtml(conversations.list.item(0).toolTip())
+        assert shown.toPlainText() == EVIL_NAME
+    finally:
+        store.close()
