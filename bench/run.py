@@ -1,7 +1,7 @@
 """Run every benchmark section, print a Markdown table, write JSON.
 
 Usage: python main.py bench [--repeats N] [--max-repeats N] [--tokens N] [--json] [--out DIR]
-                            [--only chat,llama,limit,startup,memory,dictation]
+                            [--only chat,llama,limit,startup,memory,dictation,voice]
 
 Each timed figure is reported as its median with a distribution-free 95% confidence interval, and a
 goal is marked ✓ only when that whole interval meets it (✗ when none of it does, "inconclusive"
@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--tokens", type=int, default=128, help="tokens generated per chat repeat")
     p.add_argument("--json", action="store_true", help="print the JSON result to stdout")
     p.add_argument("--out", default="bench-results", help="folder for results.json and results.md")
-    p.add_argument("--only", default="chat,llama,limit,startup,memory,dictation")
+    p.add_argument("--only", default="chat,llama,limit,startup,memory,dictation,voice")
     return p
 
 
@@ -134,6 +134,11 @@ def _run(args) -> int:
         else:
             log("dictation: the virtual microphone at real time…")
             results["dictation"] = dictation.run(app, progress=log)
+    if "voice" in sections:
+        from bench import voice
+
+        log("voice: a 10-turn spoken conversation through the virtual microphone and speaker…")
+        results["voice"] = voice.run(progress=log)
     app.processEvents()
 
     out = Path(args.out)
@@ -296,9 +301,8 @@ def markdown_table(r: dict) -> str:
                 _at_most(GOALS["memory_over_mb"], m["over_mb"]),
             )
         )
-    d = r.get("dictation")
-    if d:
-        for row in d.get("table_rows", []):
+    for d in (r.get("dictation"), r.get("voice")):
+        for row in (d or {}).get("table_rows", []):
             rows.append(tuple(row) + ("",) * (4 - len(row)))
     widths = [max(len(str(row[i])) for row in rows) for i in range(4)]
     lines = ["| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths)) + " |" for row in rows]

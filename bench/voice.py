@@ -1,0 +1,152 @@
+"""Voice conversation benchmark: a 10-turn scripted conversation through the real audio path.
+
+Hearth listens on a PulseAudio null sink's monitor and speaks into the SAME sink, so everything it
+says comes straight back into its microphone (the worst echo a laptop can have). Each question is
+spoken by espeak-ng into the sink with paplay; we wait for the reply to be spoken to the end, then ask
+the next. Measured: end of the question's speech -> first sound of the reply (the playback start of
+its first sentence), and echo turns (messages sent that were not one of the questions).
+
+Usage: python -m bench.voice [--turns N]   (needs PulseAudio; ./hearth.sh bench provides it)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from bench.stats import FAIL, PASS, summary, verdict
+
+GOALS = {"voice_first_sound_s": "<= 2.0 s", "voice_echo_turns": "<= 0"}
+QUESTIONS = [
+    "How many legs does a spider have?",
+    "What color is the sky on a sunny day?",
+    "Tell me a fun fact about the moon.",
+    "Please name a large animal that lives in Africa.",
+    "What do bees make?",
+    "How many days are in a week?",
+    "What is the opposite of hot?",
+    "Which season comes after winter?",
+    "What do you call a baby cat?",
+    "Name a fruit that is yellow.",
+]
+
+
+def _speak_to_file(text: str, path: Path) -> None:
+    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "160", "-w", str(path), text], check=True)
+
+
+def run(turns: int = 10, progress=print) -> dict:
+    from backend.audio import MicrophoneCapture
+    from backend.llm import DEFAULT_N_CTX, SamplingParams
+    from backend.llm_service import LlmService
+    from backend.models import bundled
+    from backend.speech import WhisperEngine
+    from backend.speech_out import SpeechOutput, default_voice_id
+    from backend.voice_loop import ChatResponder, VoiceConfig, VoiceEvent, VoiceLoop
+    from backend.wer import wer
+
+    sink = f"hearth_bench_voice_{os.getpid()}"
+    load = ["pactl", "load-module", "module-null-sink", f"sink_name={sink}"]
+    module = subprocess.run(load, capture_output=True, text=True, check=True).stdout.strip()
+    saved = {k: os.environ.get(k) for k in ("PULSE_SINK", "PULSE_SOURCE")}
+    os.environ["PULSE_SINK"], os.environ["PULSE_SOURCE"] = sink, f"{sink}.monitor"
+    events: list[VoiceEvent] = []
+    service = LlmService()
+    stop = threading.Event()
+    try:
+        service.load("", n_ctx=DEFAULT_N_CTX, n_threads=None, n_gpu_layers=0).result()
+        whisper = WhisperEngine(bundled.ensure(bundled.DEFAULT_SPEECH))
+        speech = SpeechOutput(default_voice_id())
+        speech.warm_up()
+        capture = MicrophoneCapture()
+        capture.start()
+        params = SamplingParams(temperature=0.0, seed=1, max_tokens=60)
+        loop = VoiceLoop(capture, whisper, ChatResponder(service, params), speech, VoiceConfig(), events.append)
+        worker = threading.Thread(target=loop.run, args=(stop,), name="voice-loop")
+        worker.start()
+        latencies, rows = [], []
+        with tempfile.TemporaryDirectory() as tmp:
+            for i, question in enumerate(QUESTIONS[:turns]):
+                path = Path(tmp) / f"q{i}.wav"
+                _speak_to_file(question, path)
+                before = len(events)
+                subprocess.run(["paplay", f"--device={sink}", str(path)], check=True, timeout=60)
+                speech_end = time.monotonic()
+                deadline = speech_end + 300
+                while time.monotonic() < deadline:
+                    new = events[before:]
+                    if any(e.kind in ("reply", "error") for e in new) and not loop.speaking:
+                        break
+                    time.sleep(0.05)
+                time.sleep(1.5)  # the mic's tail, and room for an echo turn to show itself
+                new = events[before:]
+                sent = [e for e in new if e.kind == "sent"]
+                spoken = [e for e in new if e.kind == "spoken"]
+                first = spoken[0].started_at - speech_end if spoken else None
+                if first is not None:
+                    latencies.append(first)
+                rows.append(
+                    {
+                        "question": question,
+                        "sent": [e.text for e in sent],
+                        "reply": next((e.text for e in new if e.kind == "reply"), None),
+                        "first_sound_s": first,
+                        "question_wer": wer(question, sent[0].text) if sent else None,
+                    }
+                )
+                progress(f"voice turn {i + 1}: {rows[-1]['first_sound_s']} s, sent {rows[-1]['sent']}")
+        stop.set()
+        worker.join(timeout=30)
+        capture.close()
+        speech.close()
+    finally:
+        stop.set()
+        service.close()
+        subprocess.run(["pactl", "unload-module", module], check=False)
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    echo_turns = sum(max(0, len(r["sent"]) - 1) for r in rows)
+    first_sound = summary(latencies) if latencies else {}
+    return {
+        "turns": rows,
+        "first_sound_s": first_sound,
+        "echo_turns": echo_turns,
+        "unanswered": sum(1 for r in rows if r["first_sound_s"] is None),
+        "table_rows": [
+            (
+                "Voice: end of speech -> first reply sound",
+                f"{first_sound['median']:.2f} s ({first_sound['min']:.2f}–{first_sound['max']:.2f}, n={len(latencies)})"
+                if latencies
+                else "no reply was heard",
+                GOALS["voice_first_sound_s"],
+                verdict(first_sound.get("ci"), GOALS["voice_first_sound_s"]),
+            ),
+            (
+                "Voice: echo turns over the conversation",
+                f"{echo_turns} in {len(rows)} turns",
+                GOALS["voice_echo_turns"],
+                PASS if echo_turns == 0 and rows else FAIL,
+            ),
+        ],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench.voice", description=__doc__)
+    p.add_argument("--turns", type=int, default=10)
+    args = p.parse_args(argv)
+    print(json.dumps(run(args.turns), indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
