@@ -7,16 +7,12 @@ import uuid
 from pathlib import Path
 
 import pytest
-
-from backend.conversations import ConversationStore
-from backend.settings import Settings
+from app_helpers import make_window
 
 
 @pytest.fixture
 def open_chat(qtbot, data_dir, chat_model_path):
     """Open the real MainWindow on the data dir with a chosen model; close every window at the end."""
-    from gui.main_window import MainWindow
-
     windows = []
 
     def open_(
@@ -26,20 +22,13 @@ def open_chat(qtbot, data_dir, chat_model_path):
         wait: str = "loaded",
         model_settings: dict | None = None,
     ):
-        store = ConversationStore(data_dir / "conversations.sqlite3")
-        settings = Settings(data_dir / "settings.json")
         model = Path(model or chat_model_path)
-        settings.set("chat_model", str(model))
-        if model_settings:
-            settings.set_model_settings(model, model_settings)
-        settings.set("default_sampling", {"temperature": 0.0, "seed": 1, "max_tokens": 32, **(sampling or {})})
-        window = MainWindow(store, settings)
-        qtbot.addWidget(window)
-        window.show()
+        sampling = {"max_tokens": 32, **(sampling or {})}
+        window = make_window(qtbot, data_dir, model, sampling=sampling, model_settings=model_settings)
         windows.append(window)
         pane = window.chat_pane
         if wait == "loaded":
-            qtbot.waitUntil(lambda: bool(pane.model_info), timeout=60_000)
+            qtbot.waitUntil(lambda: pane.model_info is not None, timeout=60_000)
         elif wait == "failed":
             qtbot.waitUntil(lambda: pane.banner.property("kind") == "error", timeout=60_000)
         return window
