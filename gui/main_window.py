@@ -25,6 +25,7 @@ from gui.dictation_anywhere import AnywhereDictation
 from gui.dictation_panel import DictationPanel
 from gui.model_manager import ModelManager
 from gui.server_panel import ServerPanel
+from gui.voice_mode import VoiceMode
 
 
 class MainWindow(QMainWindow):
@@ -39,6 +40,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.chat_pane = ChatPane(store, settings, self.llm_service)
         self.tabs.addTab(self.chat_pane, "Chat")
+        self.voice_mode = VoiceMode(self.chat_pane, settings)  # the bar under the chat box
         self.dictation_panel = DictationPanel(settings)
         self.tabs.addTab(self.dictation_panel, "Dictation")
         self.server_panel = ServerPanel(settings, self.llm_service)  # off until the user starts it
@@ -161,6 +163,7 @@ class MainWindow(QMainWindow):
             self.export_conversation(path)
 
     def shutdown(self) -> None:
+        self.voice_mode.shutdown()  # its replies go through the chat pane: it stops first
         self.model_manager.shutdown()
         self.chat_pane.shutdown()
         self.benchmark_tab.shutdown()
