@@ -44,10 +44,12 @@ def pytest_configure(config):
     if sys.platform != "linux" or os.environ.get("HEARTH_NETGUARD") == "off" or netguard.loaded():
         return
     try:
+        if not netguard.started_as_pytest():
+            raise RuntimeError("pytest was not started from its command line, so it cannot be re-run preloaded")
         netguard.build()
     except (RuntimeError, OSError) as exc:
         if in_ci():
-            raise pytest.UsageError(f"cannot build the native network guard: {exc}") from exc
+            raise pytest.UsageError(f"cannot preload the native network guard: {exc}") from exc
         print(f"hearth: native network guard unavailable ({exc}); only Python sockets are guarded", file=sys.stderr)
         return
     capture = config.pluginmanager.getplugin("capturemanager")

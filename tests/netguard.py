@@ -39,6 +39,15 @@ def build() -> Path:
     return LIBRARY
 
 
+def started_as_pytest() -> bool:
+    """True when this process is a pytest command line that can simply be run again (not pytest.main()
+    called from inside some other program, which re-running would repeat)."""
+    argv = sys.orig_argv[1:]
+    if argv[:2] == ["-m", "pytest"]:
+        return True
+    return bool(argv) and Path(argv[0]).name in ("pytest", "py.test")
+
+
 def reexec_preloaded() -> None:
     """Run this same pytest command again with the shim preloaded; does not return."""
     library = build()

@@ -45,7 +45,7 @@ def test_guard_lets_loopback_through():
 @pytest.fixture
 def native_guard():
     if not netguard.loaded():
-        pytest.skip("the native network guard is not preloaded (no C compiler?)")  # a failure in CI
+        pytest.skip("the native network guard is not preloaded (the run said why at its start)")  # fails in CI
 
 
 def test_native_guard_refuses_and_records_a_child_process_reaching_out(native_guard, native_network_attempts):
