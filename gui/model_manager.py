@@ -611,7 +611,8 @@ class ModelManager(QWidget):
             table.insertRow(row)
             fit = entry.fit(n_ctx, self._memory)
             needs = (
-                f"~{entry.memory_gb:g} GB RAM, {entry.relative_speed:g}x speed"
+                # whisper.cpp's own memory (what the fit uses); the seed's PyTorch figures as information
+                f"{format_bytes(fit.needed)} (PyTorch: ~{entry.memory_gb:g} GB, {entry.relative_speed:g}x speed)"
                 if entry.kind == "speech"
                 else format_bytes(fit.needed)
             )
