@@ -337,3 +337,28 @@ def test_json_mode_replies_with_json_that_follows_the_schema(server):
         **GREEDY,
     )
     assert isinstance(json.loads(free.choices[0].message.content), dict)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--host", "0.0.0.0"], "set an API key"),
+        (["-m", "/nonexistent/model.gguf"], "does not exist"),
+        (["--speech-model", "/nonexistent/ggml.bin"], "does not exist"),
+        (["--api-key", "short"], "at least 8 characters"),
+    ],
+)
+def test_serve_refuses_bad_settings_with_one_line(args, message, tmp_path):
+    env = dict(os.environ, HEARTH_DATA_DIR=str(tmp_path), HEARTH_MODELS_DIR=str(REPO / ".test-artifacts" / "models"))
+    done = subprocess.run(
+        [sys.executable, "main.py", "serve", "--port", "0", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=STARTUP_S,
+    )
+    assert done.returncode == 1
+    errors = [line for line in done.stderr.splitlines() if line.startswith("hearth: error:")]
+    assert len(errors) == 1 and message in errors[0], done.stderr
+    assert "Traceback" not in done.stderr
