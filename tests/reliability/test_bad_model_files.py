@@ -119,3 +119,32 @@ def test_synthetic_model_is_a_real_model(tmp_path):
     engine.load(write_synthetic_gguf(tmp_path / "tiny.gguf"), n_ctx=256)
     assert engine.loaded and engine.model.info.architecture == "llama"
     engine.unload()
+
+
+def test_bundled_model_package_missing_is_a_sentence_in_the_window(qtbot, data_dir, empty_models_dir, monkeypatch):
+    import dataclasses
+
+    from backend.conversations import ConversationStore
+    from backend.models import bundled
+    from backend.settings import Settings
+    from gui.main_window import MainWindow
+
+    def build(target, progress):
+        bundled._package_file("hearth_no_such_model_part1", "data/part01.bin")
+
+    monkeypatch.setitem(
+        bundled.BUNDLED, bundled.DEFAULT_CHAT, dataclasses.replace(bundled.BUNDLED[bundled.DEFAULT_CHAT], build=build)
+    )
+    store = ConversationStore(data_dir / "conversations.sqlite3")
+    window = MainWindow(store, Settings(data_dir / "settings.json"))  # no model chosen: the bundled default
+    qtbot.addWidget(window)
+    window.show()
+    pane = window.chat_pane
+    try:
+        qtbot.waitUntil(lambda: pane.banner.property("kind") == "error", timeout=60_000)
+        assert "hearth-no-such-model-part1 is not installed; rerun the setup command" in pane.banner.text()
+        assert "unexpected" not in pane.banner.text()
+        assert not pane.send_button.isEnabled()
+    finally:
+        window.close()
+        store.close()
