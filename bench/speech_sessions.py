@@ -211,7 +211,7 @@ def build(
             voice_i += 1
             if style == "whisper":
                 voice = voice.split("+")[0] + "+whisper"
-            speed = 135 if style == "long" else rng.choice([140, 160, 175, 190])
+            speed = 120 if style == "long" else rng.choice([140, 160, 175, 190])
             audio = espeak(what, voice, speed)
             level = {"quiet": -38.0, "loud": -9.0, "whisper": -30.0}.get(style, -20.0)
             audio = _at_level(audio, level)
@@ -246,9 +246,9 @@ def held_out_session() -> Session:
 
 
 def long_run_session() -> Session:
-    """Forty seconds of one voice with no pause at all (Lincoln, spoken without punctuation)."""
+    """Over forty seconds of one voice with no pause at all (Lincoln, slowly, without punctuation)."""
     lead = np.zeros(int(1.0 * SAMPLE_RATE), np.float32)
-    speech = _at_level(espeak(LONG_RUNS[0], "en-us+m3", speed=130), -20.0)
+    speech = _at_level(espeak(LONG_RUNS[0], "en-us+m3", speed=100), -20.0)
     audio = np.concatenate([lead, speech, np.zeros(int(2.0 * SAMPLE_RATE), np.float32)])
     end = (len(lead) + len(speech)) / SAMPLE_RATE
     return Session("long-run", audio, [Utterance(1.0, end, LONG_RUNS[0], "espeak:en-us+m3", "long")])

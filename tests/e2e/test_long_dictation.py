@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -71,8 +70,12 @@ def dictated(sink, speech_model_path, tmp_path_factory):
     wav = tmp_path_factory.mktemp("long") / "session.wav"
     write_wav(wav, session.audio)
     env = os.environ | {"PULSE_SOURCE": f"{sink}.monitor", "PYTHONUNBUFFERED": "1"}
+    # --seconds ends it, not Ctrl+C: a test runner started in the background ignores SIGINT, and so
+    # would its children. It starts counting when the microphone is open, as the playing does.
+    seconds = session.seconds + 4.0
     proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "main.py"), "dictate", "--json", "-m", str(speech_model_path)],
+        [sys.executable, str(ROOT / "main.py"), "dictate", "--json", "--seconds", f"{seconds:.1f}"]
+        + ["-m", str(speech_model_path)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -84,9 +87,7 @@ def dictated(sink, speech_model_path, tmp_path_factory):
         while "listening" not in (line := proc.stderr.readline()):
             assert line and time.monotonic() < deadline, f"dictate did not start: {line!r}"
         subprocess.run(["paplay", f"--device={sink}", str(wav)], check=True, timeout=session.seconds + 60)
-        time.sleep(2.0)  # the last phrase ends in the session's own trailing silence
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
+        out, err = proc.communicate(timeout=90)
     finally:
         if proc.poll() is None:
             proc.kill()
