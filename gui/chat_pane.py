@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from backend.chat_model_status import ChatModelStatus
-from backend.chat_session import ChatSession, EndedReply, LiveStats, ReplyFailed, ReplyFinished, ReplyRequest
+from backend.chat_session import ChatSession, LiveStats, ReplyFailed, ReplyFinished
 from backend.conversations import ConversationStore, StorageError
 from backend.llm import SamplingParams
 from backend.llm_service import LlmService
@@ -277,10 +277,6 @@ class ChatPane(QWidget):
         self._hide_banner_unless_info()
         self._update_buttons()
 
-    @property
-    def active_request(self) -> ReplyRequest | None:
-        return self.session.active.request if self.session.active else None
-
     @Slot()
     def stop(self) -> None:
         self.session.stop()
@@ -315,7 +311,7 @@ class ChatPane(QWidget):
             return
         error = self.session.append(request_id, text)
         if error:
-            self._show_banner(error[:1].upper() + error[1:], "error")
+            self._show_banner(_sentence(error), "error")
         wait = RENDER_EVERY_S - (time.monotonic() - self._rendered_at)
         if wait <= 0:
             self._render_active_reply()
@@ -350,7 +346,8 @@ class ChatPane(QWidget):
             return
         bubble = self._paint_last_words()
         ended = self.session.finish(finished)
-        self._report(ended)
+        if ended.save_error:
+            self._show_banner(_sentence(ended.save_error), "error")
         if bubble is not None:
             self.stats_bar.show_stats(finished.stats)
             bubble.set_stats(ended.stats)
@@ -365,14 +362,10 @@ class ChatPane(QWidget):
         ended = self.session.fail(failed)
         if ended.stats is None and bubble is not None:
             self.view.remove_last()
-        self._show_banner(failed.message[:1].upper() + failed.message[1:], "error")
-        self._report(ended, banner=False)
+        said = failed.message + (f" ({ended.save_error})" if ended.save_error else "")
+        self._show_banner(_sentence(said), "error")
         self._update_buttons()
         self.generation_finished.emit({"stop_reason": "error", "error": failed.message})
-
-    def _report(self, ended: EndedReply, banner: bool = True) -> None:
-        if ended.save_error and banner:
-            self._show_banner(ended.save_error[:1].upper() + ended.save_error[1:], "error")
 
     # --- state -----------------------------------------------------------------------------
 
@@ -395,8 +388,7 @@ class ChatPane(QWidget):
             return False
 
     def _show_storage_error(self, exc: StorageError) -> None:
-        message = str(exc)
-        self._show_banner(message[:1].upper() + message[1:], "error")
+        self._show_banner(_sentence(str(exc)), "error")
 
     def _show_banner(self, text: str, kind: str) -> None:
         color = {"error": "#ffebe9; color:#82071e", "info": "#fff8c5; color:#4d2d00"}[kind]
@@ -422,3 +414,7 @@ class ChatPane(QWidget):
         if self._owns_service:
             self.llm_service.close()
         self.session.end_interrupted()
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
