@@ -10,9 +10,8 @@ import numpy as np
 
 from backend.audio import AudioDeviceError
 from backend.conversations import ConversationStore
+from backend.defaults import SAMPLE_RATE
 from backend.settings import ModelSettings, Settings
-
-SAMPLE_RATE = 16_000
 
 
 def make_window(

@@ -197,3 +197,6 @@ def test_models_shows_the_threads_the_engine_uses(qtbot, open_window, chat_model
     manager = window.model_manager
     qtbot.waitUntil(lambda: manager.select_model(chat_model_path), timeout=10_000)
     assert manager.threads.value() == window.chat_pane.model_info.n_threads == default_threads("chat")
+    service = window.llm_service
+    assert window.chat_pane.llm_service is service, "one engine for every front end"
+    assert service.loaded_model.n_threads == manager.threads.value()
