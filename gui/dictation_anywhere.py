@@ -115,6 +115,7 @@ class AnywhereDictation(QObject):
         return self.config.close_to_tray
 
     def _on_message(self, text: str) -> None:
+        log.warning("%s", text)  # also in the log: a tray balloon is easily missed
         if self.tray is not None:
             self.tray.notify(text)
         if self.window is not None:

@@ -1,7 +1,7 @@
 """The global dictation shortcut as Qt signals: `pressed` and `released`, whichever window has the focus.
 
 X11 only (backend/x11_shortcut.py grabs the key). Wayland lets no ordinary application grab keys, and
-macOS needs the Accessibility permission: there `available()` says why and what to do instead — bind
+macOS has no listener here yet: there `unavailable_reason()` says so and what to do instead — bind
 `main.py dictate --toggle` (or --begin/--end) in the desktop's own keyboard settings.
 """
 
@@ -11,7 +11,7 @@ import logging
 
 from PySide6.QtCore import QObject, Signal
 
-from backend.text_delivery import MACOS, MACOS_ACCESSIBILITY_HELP, WAYLAND, X11, session_kind
+from backend.text_delivery import MACOS, WAYLAND, X11, session_kind
 from backend.x11_shortcut import Shortcut, ShortcutError, X11ShortcutListener
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,8 @@ def unavailable_reason() -> str | None:
     if session == WAYLAND:
         return f"Wayland does not let applications take a global shortcut: {DESKTOP_SHORTCUT_HELP}."
     if session == MACOS:
-        return f"{MACOS_ACCESSIBILITY_HELP} Until then, {DESKTOP_SHORTCUT_HELP}."
+        # Not built: a pynput listener would need the Accessibility permission and a Mac to test on.
+        return f"Hearth has no global shortcut of its own on macOS yet: {DESKTOP_SHORTCUT_HELP} (Shortcuts app)."
     return f"No X11 session here, so no global shortcut: {DESKTOP_SHORTCUT_HELP}."
 
 

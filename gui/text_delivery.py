@@ -16,7 +16,17 @@ from collections.abc import Callable
 from PySide6.QtCore import QMimeData, QObject, QProcess, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 
-from backend.text_delivery import DeliveryMethod, NoTypingTool, PasteStep, Step, Typist, find_typist
+from backend.text_delivery import (
+    MACOS,
+    MACOS_ACCESSIBILITY_HELP,
+    DeliveryMethod,
+    NoTypingTool,
+    PasteStep,
+    Step,
+    Typist,
+    find_typist,
+    macos_accessibility_trusted,
+)
 from backend.x11_shortcut import modifiers_held
 
 log = logging.getLogger(__name__)
@@ -61,6 +71,8 @@ class TextDelivery(QObject):
         self._saved_clipboard: QMimeData | None = None
 
     def problem(self) -> str | None:
+        if self.typist.session == MACOS and macos_accessibility_trusted() is False:
+            return MACOS_ACCESSIBILITY_HELP
         return self.typist.problem()
 
     @property

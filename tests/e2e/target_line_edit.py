@@ -1,6 +1,7 @@
 """A stand-in for "another application": one line edit, focused. When it closes (window closed, or
 SIGTERM) it writes {"text": what the field holds, "clipboard": the clipboard's text then} as JSON to
-the file named on its command line. `--clipboard TEXT` puts TEXT on the clipboard at start, so a test
+the file named on its command line, and mirrors its text to that name + ".live" as it changes (so a test
+can wait for the typing to settle). `--clipboard TEXT` puts TEXT on the clipboard at start, so a test
 can see that dictation gave the user's clipboard back."""
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ class Target(QLineEdit):
         self.written = False
         self.setWindowTitle("hearth-target")
         self.resize(900, 60)
+        self.textChanged.connect(self._on_text_changed)
+
+    def _on_text_changed(self, text: str) -> None:
+        with open(self.output + ".live", "w", encoding="utf-8") as f:
+            f.write(text)
 
     def write(self) -> None:
         if not self.written:
@@ -46,8 +52,10 @@ def main() -> int:
         QGuiApplication.clipboard().setText(args.clipboard)
 
     def on_term(*_):
-        target.write()
-        app.quit()
+        try:
+            target.write()
+        finally:
+            app.quit()
 
     signal.signal(signal.SIGTERM, on_term)
     tick = QTimer()

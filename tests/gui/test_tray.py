@@ -169,3 +169,25 @@ def test_the_settings_test_field_receives_the_words(qtbot, controller):
         True,
     )
     assert anywhere.test_field is None
+
+
+def test_closing_the_window_asks_once_about_staying_in_the_tray(qtbot, controller, monkeypatch):
+    from PySide6.QtWidgets import QMainWindow, QMessageBox
+
+    anywhere, panel, delivery = controller
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.menuBar().addMenu("&File").addAction("&Quit", window.close)
+    anywhere.attach(window)
+    assert "Dictate into other applications…" in [a.text() for a in window.menuBar().actions()[0].menu().actions()]
+    monkeypatch.setattr(DictationTray, "available", staticmethod(lambda: True))  # no tray on offscreen Qt
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kw: asked.append(args) or QMessageBox.Yes)
+
+    assert anywhere.keep_running_in_tray(spontaneous=False) is False, "File → Quit always quits"
+    assert asked == []
+    assert anywhere.keep_running_in_tray(spontaneous=True) is True
+    assert anywhere.keep_running_in_tray(spontaneous=True) is True
+    assert len(asked) == 1, "asked once, then remembered"
+    saved = AnywhereSettings.load(Settings(anywhere.settings.path))
+    assert saved.close_to_tray and saved.close_to_tray_asked
