@@ -41,7 +41,10 @@ def pytest_runtest_makereport(item, call):
 
 
 def pytest_configure(config):
-    if sys.platform != "linux" or os.environ.get("HEARTH_NETGUARD") == "off" or netguard.loaded():
+    if netguard.loaded():
+        netguard.cover_child_environments()
+        return
+    if sys.platform != "linux" or os.environ.get("HEARTH_NETGUARD") == "off":
         return
     try:
         if not netguard.started_as_pytest():

@@ -94,3 +94,20 @@ def remove_log() -> None:
 def inet_contacts_made() -> int:
     """connect()/sendto()/sendmsg() calls on IPv4/IPv6 addresses in this process so far, loopback included."""
     return ctypes.CDLL(None).hearth_netguard_inet_contacts()
+
+
+def cover_child_environments() -> None:
+    """Children get the shim through the inherited environment; a test that hands a child an environment
+    of its own (env={...}) gets the shim added to it, so no child escapes the guard."""
+    import subprocess
+
+    real_init = subprocess.Popen.__init__
+    preload = os.environ.get("LD_PRELOAD", "")
+    log = os.environ.get(LOG_ENV, "")
+
+    def init(self, *args, env=None, **kwargs):
+        if env is not None and str(LIBRARY) not in env.get("LD_PRELOAD", ""):
+            env = {**env, "LD_PRELOAD": " ".join(p for p in (preload, env.get("LD_PRELOAD", "")) if p), LOG_ENV: log}
+        real_init(self, *args, env=env, **kwargs)
+
+    subprocess.Popen.__init__ = init

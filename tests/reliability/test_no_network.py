@@ -61,6 +61,7 @@ def test_native_guard_refuses_and_records_a_child_process_reaching_out(native_gu
         capture_output=True,
         text=True,
         timeout=60,
+        env={"PATH": os.environ.get("PATH", "")},  # an environment of its own: the guard is added to it
     )
     assert child.stdout.split()[0] == "101", child  # ENETUNREACH from the guard, not a timeout
     attempts = native_network_attempts()
