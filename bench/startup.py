@@ -91,11 +91,15 @@ def _one_start(env: dict) -> float | None:
         stderr=subprocess.DEVNULL,
         text=True,
     )
-    line = proc.stdout.readline()
+    ready = False
+    for line in proc.stdout:  # other output may come first; EOF means it never got there
+        if line.startswith("hearth-ready"):
+            ready = True
+            break
     elapsed = time.perf_counter() - start
     proc.terminate()
     proc.wait(timeout=30)
-    return elapsed if line.startswith("hearth-ready") else None
+    return elapsed if ready else None
 
 
 def memory_with_models(env: dict) -> dict:
