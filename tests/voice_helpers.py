@@ -129,7 +129,7 @@ class SinkRecorder:
                 "--format=float32le",
                 f"--rate={SAMPLE_RATE}",
                 "--channels=1",
-                "--latency-msec=10",
+                "--latency-msec=50",  # at 10 ms, on a loaded machine, parec lost most of the audio
             ],
             stdout=subprocess.PIPE,
         )

@@ -118,17 +118,18 @@ def talk(args) -> int:
     worker = threading.Thread(target=pump, name="voice-loop")
     worker.start()
     deadline = time.monotonic() + args.seconds if args.seconds else None
+    interrupted = False
     try:
         while worker.is_alive() and (deadline is None or time.monotonic() < deadline):
             worker.join(0.1)
     except KeyboardInterrupt:
-        pass
+        interrupted = True  # Ctrl+C also interrupts the audio stream: its "device stopped" is no fault
     finally:
         stop.set()
         worker.join()
         capture.close()
         speech.close()
         service.close()
-    if "error" in outcome:
+    if "error" in outcome and not interrupted:
         return fail(str(outcome["error"]))
     return 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -142,5 +143,5 @@ def test_spoken_question_is_answered_aloud_and_speech_during_the_reply_is_not_se
         max_tokens=0,
         cancel=None,
     )
-    heard = " ".join(s.text.strip() for s in segments)
+    heard = re.sub(r"\[[^\]]*\]", " ", " ".join(s.text.strip() for s in segments))  # [BLANK_AUDIO]
     assert wer(" ".join(speakable_sentences(reply)), heard) <= 0.35, (reply, heard)
