@@ -23,7 +23,7 @@ system_packages() {
       local pkgs=(python3-venv python3-dev build-essential cmake git libportaudio2 libegl1 libgl1
         libfontconfig1 libdbus-1-3 libglib2.0-0 libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0
         libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0
-        libxcb-xinerama0 libxcb-xkb1 fonts-dejavu-core)
+        libxcb-xinerama0 libxcb-xkb1 fonts-dejavu-core espeak-ng)  # espeak-ng: the voice that is always there
       [ "$mode" = test ] && pkgs+=(xvfb x11-utils xdotool imagemagick pulseaudio pulseaudio-utils libasound2-plugins espeak-ng)
       # The bundle and its tests: desktop-file-validate, gio, and what Qt's Wayland plugin links to.
       { [ "$mode" = test ] || [ "$mode" = bundle ]; } && pkgs+=(desktop-file-utils libglib2.0-bin libwayland-cursor0 libwayland-egl1)
@@ -40,6 +40,7 @@ system_packages() {
     Darwin)
       command -v brew >/dev/null || { say "install Homebrew first (https://brew.sh)"; exit 1; }
       brew list portaudio >/dev/null 2>&1 || brew install portaudio
+      brew list espeak-ng >/dev/null 2>&1 || brew install espeak-ng
       # llama.cpp's Metal backend: the from-source build picks it up with this flag.
       export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_METAL=on}"
       ;;
