@@ -1,7 +1,7 @@
 """Run every benchmark section, print a Markdown table, write JSON.
 
 Usage: python main.py bench [--repeats N] [--max-repeats N] [--tokens N] [--json] [--out DIR]
-                            [--only chat,llama,limit,startup,memory,dictation,voice]
+                            [--only chat,llama,limit,startup,memory,dictation,voice,server]
 
 Each timed figure is reported as its median with a distribution-free 95% confidence interval, and a
 goal is marked ✓ only when that whole interval meets it (✗ when none of it does, "inconclusive"
@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--tokens", type=int, default=128, help="tokens generated per chat repeat")
     p.add_argument("--json", action="store_true", help="print the JSON result to stdout")
     p.add_argument("--out", default="bench-results", help="folder for results.json and results.md")
-    p.add_argument("--only", default="chat,llama,limit,startup,memory,dictation,voice")
+    p.add_argument("--only", default="chat,llama,limit,startup,memory,dictation,voice,server")
     return p
 
 
@@ -139,6 +139,11 @@ def _run(args) -> int:
 
         log("voice: a 10-turn spoken conversation through the virtual microphone and speaker…")
         results["voice"] = voice.run(progress=log)
+    if "server" in sections:
+        from bench import server
+
+        log("server: the official client streaming through the local server vs in-process…")
+        results["server"] = server.run(app, chat_model, repeats=args.repeats, n_tokens=args.tokens, progress=log)
     app.processEvents()
 
     out = Path(args.out)
@@ -301,7 +306,7 @@ def markdown_table(r: dict) -> str:
                 _at_most(GOALS["memory_over_mb"], m["over_mb"]),
             )
         )
-    for d in (r.get("dictation"), r.get("voice")):
+    for d in (r.get("dictation"), r.get("voice"), r.get("server")):
         for row in (d or {}).get("table_rows", []):
             rows.append(tuple(row) + ("",) * (4 - len(row)))
     widths = [max(len(str(row[i])) for row in rows) for i in range(4)]
