@@ -185,7 +185,8 @@ def _running(executable: Path) -> list[int]:
 
 def _mapped_libraries(pid: int) -> set[str]:
     maps = Path(f"/proc/{pid}/maps").read_text()
-    return {line.split()[-1] for line in maps.splitlines() if ".so" in line.split()[-1]}
+    fields = [line.split(maxsplit=5) for line in maps.splitlines()]
+    return {f[5] for f in fields if len(f) == 6 and ".so" in f[5]}  # the path may hold spaces
 
 
 def test_installed_menu_entry_opens_a_window_that_chats_and_shows_the_icon(bundle, empty_home, tmp_path):
