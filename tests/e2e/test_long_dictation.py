@@ -106,13 +106,24 @@ def test_the_last_json_line_is_final_and_holds_the_whole_text(dictated):
     assert final["committed"] == texts[-1] and len(normalize_words(final["committed"])) > 300
 
 
-def test_a_three_minute_session_comes_out_whole_without_repeats(dictated):
+def test_a_three_minute_session_comes_out_whole_without_repeats(dictated, speech_model_path):
+    from backend.speech import FULL_AUDIO_CTX, WhisperEngine
+
     session, updates = dictated
     text = updates[-1]["committed"]
     assert session.seconds > 180
     assert repeated_runs(text, session.reference) == [], text
-    # Every utterance is there: its last reference word shows up in the text, in order.
-    assert wer(session.reference, text) <= 0.15, text
+    # Against the same model transcribing each utterance alone with its full window (tiny.en finds
+    # espeak-ng's voices hard, so that is far from perfect too). The benchmark's goal is 1.1x; the
+    # test leaves room for one run's luck, not for lost or repeated phrases.
+    engine = WhisperEngine(speech_model_path)
+    offline = " ".join(
+        s.text
+        for u in session.utterances
+        for s in engine.transcribe(session.utterance_audio(u), language="en", audio_ctx=FULL_AUDIO_CTX)
+    )
+    live_wer, offline_wer = wer(session.reference, text), wer(session.reference, offline)
+    assert live_wer <= 1.25 * offline_wer + 0.02, (live_wer, offline_wer, text)
 
 
 def test_nothing_was_dropped_and_commits_kept_coming(dictated):
