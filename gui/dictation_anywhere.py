@@ -52,6 +52,7 @@ class AnywhereDictation(QObject):
         self.state = TrayState.IDLE
         self._ours = False  # the panel's current recording was started here
         self._committed = CommittedText()
+        self._told_own_window = False  # said once per recording, not for every piece of text
         panel.worker.dictation_started.connect(self._on_worker_dictation_started)
         panel.worker.dictation_updated.connect(self._on_worker_dictation_updated)
         panel.worker.dictation_finished.connect(self._on_worker_dictation_finished)
@@ -164,6 +165,7 @@ class AnywhereDictation(QObject):
             self.message.emit(problem + " The words will only appear in the Dictation tab.")
         self._ours = True
         self._committed = CommittedText()
+        self._told_own_window = False
         self._set_state(TrayState.LISTENING)  # at once: the user must see they were heard
         self._start_recording_on(self.config.device)
 
@@ -225,7 +227,9 @@ class AnywhereDictation(QObject):
             self.test_field.insert(text if self.test_field.text() else text.lstrip())
             return
         if QApplication.activeWindow() is not None:
-            self.message.emit(OWN_WINDOW_MESSAGE)
+            if not self._told_own_window:
+                self._told_own_window = True
+                self.message.emit(OWN_WINDOW_MESSAGE)
             return
         self.delivery.deliver(text)
 
