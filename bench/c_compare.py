@@ -26,7 +26,7 @@ TEXT = (
 def _prompt_of(engine: LlmEngine, n_tokens: int) -> str:
     """Plain text that tokenises to about n_tokens (the exact count is reported)."""
     llm = engine._llm
-    tokens = engine.tokenize_prompt(TEXT * (n_tokens // 40 + 2), special=False)[: n_tokens - 1]
+    tokens = engine.tokenize_prompt(TEXT * (n_tokens // 40 + 2), special=False)[:n_tokens]  # BOS included
     return llm.detokenize(tokens[1:] if tokens and tokens[0] == llm.token_bos() else tokens).decode("utf-8", "ignore")
 
 
