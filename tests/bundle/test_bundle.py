@@ -123,6 +123,14 @@ def test_frozen_app_completes_text_and_transcribes_speech_headless(bundle, empty
     assert wer((SPEECH / "jfk_inaugural.txt").read_text(), text) <= 0.15, text
 
 
+def test_frozen_app_says_what_it_leaves_out(bundle, tmp_path):
+    result = subprocess.run(
+        [str(bundle / "Hearth"), "bench"], env=user_env(tmp_path), capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip() == "hearth: error: the benchmark is not in this build; run it from a source checkout"
+
+
 # --- the desktop: install.sh, the menu entry, the window --------------------------------------
 
 
