@@ -335,8 +335,13 @@ class Player:
 
     def play(self, samples: np.ndarray, rate: int, cancel: threading.Event) -> bool:
         """Play and wait until it has been heard; False if `cancel` (or stop()) cut it short."""
-        if self._stream is None or not self._stream.active:
+        if self._stream is None:
             self._open()
+        elif not self._stream.active:  # stopped by stop(): the same stream starts again
+            try:
+                self._stream.start()
+            except Exception as exc:
+                raise SpeechOutputError(f"cannot restart the output device: {exc}") from exc
         audio = resample(samples, rate, self.rate)
         with self._lock:
             self._written_all.clear()

@@ -137,7 +137,8 @@ def test_sentences_play_through_the_speaker_in_order(whisper, speaker_sink):
 
 def test_stop_silences_the_speaker_within_200_ms(speaker_sink):
     recorder = SinkRecorder(speaker_sink)
-    out = SpeechOutput(ESPEAK_PREFIX + "en-us")
+    spoken = []
+    out = SpeechOutput(ESPEAK_PREFIX + "en-us", on_spoken=spoken.append)
     try:
         out.say("This is a long sentence that keeps on going for quite a while, so that it can be stopped.")
         deadline = time.monotonic() + 30
@@ -150,11 +151,14 @@ def test_stop_silences_the_speaker_within_200_ms(speaker_sink):
         assert not out.busy
         time.sleep(1.0)
         last = recorder.last_sound_at()
+        out.say("And it speaks again after a stop.")  # the stopped stream starts again
+        assert out.wait_idle(30)
     finally:
         out.close()
         recorder.close()
     # Arrival times include the recorder's own latency, so this bound is on the safe side.
     assert last - stopped_at <= 0.2, f"sound went on {last - stopped_at:.3f} s after Stop"
+    assert [s.completed for s in spoken] == [False, True]
 
 
 def test_stop_drops_sentences_not_yet_spoken():
