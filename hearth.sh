@@ -25,8 +25,10 @@ system_packages() {
         libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0
         libxcb-xinerama0 libxcb-xkb1 fonts-dejavu-core espeak-ng)  # espeak-ng: the voice that is always there
       [ "$mode" = test ] && pkgs+=(xvfb x11-utils xdotool imagemagick pulseaudio pulseaudio-utils libasound2-plugins espeak-ng)
-      # The bundle and its tests: desktop-file-validate, gio, and what Qt's Wayland plugin links to.
-      { [ "$mode" = test ] || [ "$mode" = bundle ]; } && pkgs+=(desktop-file-utils libglib2.0-bin libwayland-cursor0 libwayland-egl1)
+      # The bundle and its tests: desktop-file-validate, gio, a private D-Bus for a stand-in desktop
+      # portal, and what Qt's Wayland plugin links to.
+      { [ "$mode" = test ] || [ "$mode" = bundle ]; } &&
+        pkgs+=(desktop-file-utils libglib2.0-bin dbus-daemon libwayland-cursor0 libwayland-egl1)
       local missing=()
       for p in "${pkgs[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
