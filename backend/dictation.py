@@ -57,7 +57,10 @@ class DictationConfig:
     window_seconds: float = 15.0
     trim_seconds: float = 10.0  # longer phrases are cut after their committed words
     max_lag_seconds: float = 2.0
-    prompt_chars: int = 200  # of committed text given to Whisper as the context of a phrase
+    # Committed text given to Whisper as a phrase's context (whisper_streaming does). Off: on tiny.en a
+    # prompt saying "what your country can do" made it skip "ask what you can do for your" when
+    # those words came again, and it made word times worse.
+    prompt_chars: int = 0
 
     @property
     def encoder_ctx(self) -> int:
