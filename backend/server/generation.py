@@ -14,15 +14,14 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 
-import anyio
 from sse_starlette.sse import EventSourceResponse
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from backend.errors import HearthError
+from backend.generation_stats import GenerationStats
 from backend.job_queue import ServiceBusy, ServiceClosed
 from backend.llm import ContextOverflowError
-from backend.llm_service import GenerationResult
 from backend.server.context import ServerContext
 from backend.server.errors import ApiError
 from backend.server.shapes import ChatShape, finish_reason
@@ -74,25 +73,14 @@ async def await_unless_client_leaves(request: Request, future: Future, cancel: t
     return await done, left
 
 
-async def settle(future: Future, timeout: float = 5.0):
-    """The result of a job just cancelled, for the log; waited for even inside a cancelled task."""
-    with anyio.CancelScope(shield=True), anyio.move_on_after(timeout):
-        while not future.done():
-            await anyio.sleep(0.01)
-    if future.done() and not future.cancelled() and future.exception() is None:
-        return future.result()
-    return None
-
-
-def _log(request: Request, result: GenerationResult | None, outcome: str = "") -> None:
-    if result is None:
+def _log(request: Request, stats: GenerationStats | None, outcome: str = "", tokens_per_second: float | None = None):
+    if stats is None:
         request.state.log = {"outcome": outcome}
         return
-    stats = result.stats
     request.state.log = {
         "prompt_tokens": stats.prompt_tokens,
         "completion_tokens": stats.generated_tokens,
-        "tokens_per_second": round(stats.tokens_per_second, 2),
+        "tokens_per_second": round(stats.tokens_per_second if tokens_per_second is None else tokens_per_second, 2),
         "ttft_ms": round(stats.ttft_ms, 1),
         "outcome": outcome or finish_reason(stats),
     }
@@ -118,8 +106,13 @@ async def respond(
         except RuntimeError:  # the loop has closed (server stopped): nobody is listening any more
             cancel.set()
 
-    on_piece = (lambda piece, generation: put(piece)) if stream else None
-    future = submit_or_refuse(lambda: submit(cancel, on_piece))
+    live: dict = {}  # the generation in progress, for the log of a stream the client leaves
+
+    def on_piece(piece: str, generation) -> None:
+        live["generation"] = generation
+        put(piece)
+
+    future = submit_or_refuse(lambda: submit(cancel, on_piece if stream else None))
     ctx.active.add(cancel)
 
     if not stream:
@@ -130,12 +123,29 @@ async def respond(
         finally:
             ctx.active.discard(cancel)
         if left:
-            _log(request, result, "client disconnected")
+            _log(request, result.stats if result else None, "client disconnected")
             return Response(status_code=499)
-        _log(request, result)
+        _log(request, result.stats)
         return JSONResponse(shape.response(prefix + result.text, result.stats))
 
     future.add_done_callback(lambda f: put(_END))
+    # Hold the status line until the first token (or the end): a request the engine refuses at once,
+    # such as a prompt longer than the context, still gets its 4xx instead of a 200 with an error inside.
+    first_item = asyncio.ensure_future(pieces.get())
+    gone = asyncio.ensure_future(wait_for_disconnect(request))
+    try:
+        await asyncio.wait({first_item, gone}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        gone.cancel()
+    if not first_item.done():
+        first_item.cancel()
+        cancel.set()
+        ctx.active.discard(cancel)
+        _log(request, None, "client disconnected")
+        return Response(status_code=499)
+    if first_item.result() is _END and future.exception() is not None:
+        ctx.active.discard(cancel)
+        raise error_for(future.exception())
 
     async def events():
         result = None
@@ -146,8 +156,10 @@ async def respond(
                 yield json.dumps(first)
             if prefix:
                 yield json.dumps(shape.piece_chunk(prefix))
-            while (item := await pieces.get()) is not _END:
+            item = first_item.result()
+            while item is not _END:
                 yield json.dumps(shape.piece_chunk(item), ensure_ascii=False)
+                item = await pieces.get()
             try:
                 result = future.result()
             except Exception as exc:  # the status line is long gone: say it in the stream, as OpenAI does
@@ -163,8 +175,12 @@ async def respond(
             # Normal end, client gone (this generator is cancelled) or server stopping: the engine stops.
             cancel.set()
             ctx.active.discard(cancel)
-            if result is None and not outcome:
-                result, outcome = await settle(future), "client disconnected"
-            _log(request, result, outcome)
+            if result is not None:
+                _log(request, result.stats, outcome)
+            elif "generation" in live:  # the client left mid-stream: what was generated until then
+                generation = live["generation"]
+                _log(request, generation.stats, outcome or "client disconnected", generation.live_tokens_per_second())
+            else:
+                _log(request, None, outcome or "client disconnected")
 
     return EventSourceResponse(events(), ping=0, sep="\n")

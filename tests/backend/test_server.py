@@ -362,3 +362,13 @@ def test_serve_refuses_bad_settings_with_one_line(args, message, tmp_path):
     errors = [line for line in done.stderr.splitlines() if line.startswith("hearth: error:")]
     assert len(errors) == 1 and message in errors[0], done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_prompt_longer_than_the_context_gets_400_streamed_or_not(server):
+    client = server.client()
+    messages = [{"role": "user", "content": "word " * 3000}]  # the server runs with a 2048-token context
+    for stream in (False, True):
+        with pytest.raises(openai.BadRequestError) as refused:
+            client.chat.completions.create(model="x", messages=messages, max_tokens=5, stream=stream)
+        assert refused.value.code == "context_length_exceeded"
+        assert "context" in refused.value.message
