@@ -97,13 +97,16 @@ def bundle(bundle_archive, tmp_path_factory) -> Path:
     where.mkdir()
     with tarfile.open(bundle_archive) as tar:
         tar.extractall(where, filter="tar")
-    return where / "Hearth"
+    yield where / "Hearth"
+    shutil.rmtree(where, ignore_errors=True)  # 0.9 GB; pytest would keep it for three runs
 
 
 @pytest.fixture(scope="session")
 def empty_home(tmp_path_factory) -> Path:
     """A user who never ran Hearth; shared by the bundle tests so the models are prepared once."""
-    return tmp_path_factory.mktemp("home")
+    home = tmp_path_factory.mktemp("home")
+    yield home
+    shutil.rmtree(home, ignore_errors=True)  # the prepared models: 0.6 GB
 
 
 def user_env(home: Path, **extra: str) -> dict[str, str]:
