@@ -68,8 +68,9 @@ def dictation_config(options: SpeechOptions, settings: ModelSettings) -> Dictati
 
 @dataclass(frozen=True)
 class SpeechModelRequest:
-    path: str  # empty: the bundled model
+    path: str  # empty: the bundled model for `language` (backend.models.bundled.speech_for)
     settings: ModelSettings
+    language: str = "auto"
 
 
 @dataclass(frozen=True)

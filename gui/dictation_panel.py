@@ -33,7 +33,7 @@ from backend.audio import AudioDeviceError, list_input_devices
 from backend.defaults import WHISPER_FRAMES_PER_SECOND
 from backend.file_transcription import OutputExistsError, check_output_path
 from backend.models import bundled
-from backend.settings import ModelSettings, Settings
+from backend.settings import Settings
 from backend.speech import Segment
 from backend.speech_jobs import (
     DictationRequest,
@@ -107,6 +107,7 @@ class DictationPanel(QWidget):
         self.language_combo = QComboBox()
         for code, name in LANGUAGES:
             self.language_combo.addItem(name, code)
+        self.language_combo.currentIndexChanged.connect(self._on_language_changed)
         self.translate_check = QCheckBox("Translate to English")
         self.record_button = QPushButton("Record")
         self.record_button.setToolTip("Start or stop dictation (Ctrl+R)")
@@ -253,16 +254,20 @@ class DictationPanel(QWidget):
     def _model(self) -> SpeechModelRequest:
         """The chosen speech model with its saved compute settings (threads, audio context), read afresh."""
         path = self.settings.speech_model
-        return SpeechModelRequest(path, self.settings.model_settings(path) if path else self._bundled_settings())
-
-    def _bundled_settings(self) -> ModelSettings:
-        return self.settings.model_settings(bundled.BUNDLED[bundled.DEFAULT_SPEECH].path)
+        language = self.language_combo.currentData()
+        settings = self.settings.model_settings(path or bundled.BUNDLED[bundled.speech_for(language)].path)
+        return SpeechModelRequest(path, settings, language)
 
     @Slot(str)
     def on_speech_model_chosen(self, path: str) -> None:
         """Models chose another speech model: load it now (when idle), so this tab shows what it can do."""
         if not self.recording and not self.transcribing:
             self._load_requested.emit(self._model())
+
+    @Slot()
+    def _on_language_changed(self) -> None:
+        if not self.settings.speech_model:  # the bundled model follows the language (bundled.speech_for)
+            self.on_speech_model_chosen("")
 
     # --- dictation ---------------------------------------------------------------------------
 
@@ -298,7 +303,8 @@ class DictationPanel(QWidget):
             f"Whisper {status.size} · {status.n_threads} threads · "
             f"window {status.audio_ctx / WHISPER_FRAMES_PER_SECOND:.0f} s for files, {status.live_window_s:.0f} s live"
         )
-        self._multilingual = status.multilingual
+        # The bundled models are chosen by language, so an English-only one never narrows the choice.
+        self._multilingual = status.multilingual or not self.settings.speech_model
         self.language_combo.setToolTip("" if self._multilingual else "This model understands English only")
         if not self._multilingual:
             self.language_combo.setCurrentIndex(self.language_combo.findData("en"))

@@ -20,7 +20,6 @@ from backend.dictation import AudioSource, DictationSession, DictationUpdate, ru
 from backend.errors import HearthError
 from backend.file_transcription import transcribe_file
 from backend.models import bundled
-from backend.settings import ModelSettings
 from backend.speech import WhisperEngine
 from backend.speech_jobs import (
     DictationRequest,
@@ -87,10 +86,11 @@ class SpeechWorker(QObject):
         self.source_factory = source_factory
         self.engine: WhisperEngine | None = None
 
-    def _engine(self, path: str, settings: ModelSettings) -> WhisperEngine:
+    def _engine(self, request: SpeechModelRequest) -> WhisperEngine:
+        path, settings = request.path, request.settings
         if not path:
             self.model_loading.emit("Preparing the bundled speech model…")
-            path = str(bundled.ensure(bundled.DEFAULT_SPEECH))
+            path = str(bundled.ensure(bundled.speech_for(request.language)))
         threads = settings.threads("speech")
         engine = self.engine
         if engine is None or str(engine.model_path) != path or engine.n_threads != threads:
@@ -114,7 +114,7 @@ class SpeechWorker(QObject):
     def load_model(self, request: SpeechModelRequest) -> None:
         """Load the chosen model ahead of use, so the tab shows what it can do (languages, threads)."""
         try:
-            self._engine(request.path, request.settings)
+            self._engine(request)
         except (HearthError, bundled.BundledModelError, OSError) as exc:
             self.model_loading.emit(f"Could not load the speech model: {exc}")
 
@@ -123,7 +123,7 @@ class SpeechWorker(QObject):
         # The request's own stop Event: a Stop pressed since it was sent ends it at once.
         source = None
         try:
-            engine = self._engine(request.model.path, request.model.settings)
+            engine = self._engine(request.model)
             source = self.source_factory(request.device)
         except (HearthError, bundled.BundledModelError, OSError) as exc:
             self.dictation_finished.emit(RecordingEnded(None, str(exc)))
@@ -170,7 +170,7 @@ class SpeechWorker(QObject):
                 self.file_progress.emit(fraction)
 
         try:
-            engine = self._engine(request.model.path, request.model.settings)
+            engine = self._engine(request.model)
             result = transcribe_file(
                 engine,
                 Path(request.media),

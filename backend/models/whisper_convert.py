@@ -376,12 +376,16 @@ def _iter_vocab(tokens: list[bytes]) -> Iterator[bytes]:
         yield struct.pack("<i", len(tok)) + tok
 
 
-def convert_ct2_to_ggml(source_dir: Path, target: Path, progress: Progress = None) -> None:
-    """Write `target` (a whisper.cpp ggml f16 model) from a faster-whisper model directory."""
+def convert_ct2_to_ggml(
+    source_dir: Path, target: Path, progress: Progress = None, model_bin: Path | None = None
+) -> None:
+    """Write `target` (a whisper.cpp ggml f16 model) from a faster-whisper model directory.
+
+    `model_bin` stands in for the folder's own model.bin where a package ships it split in parts."""
     source_dir, target = Path(source_dir), Path(target)
-    model_bin = source_dir / "model.bin"
+    model_bin = Path(model_bin) if model_bin is not None else source_dir / "model.bin"
     if not model_bin.is_file():
-        raise ModelFileError(f"{source_dir} has no model.bin; it is not a faster-whisper model folder")
+        raise ModelFileError(f"{source_dir} has no {model_bin.name}; it is not a faster-whisper model folder")
     variables = read_ct2_index(model_bin)
     tokens = _token_bytes(read_vocabulary(source_dir), source_dir)
     plan = tensor_plan(variables)

@@ -1,0 +1,53 @@
+"""The Dictation panel on a first run (no speech model chosen): Chinese and auto-detection use the
+bundled multilingual base, English the bundled tiny.en, and choosing English never locks the choice."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from app_helpers import FakeMicrophone
+from media import encode
+from voice_helpers import spoken
+
+from backend.cer import cer
+from backend.settings import Settings
+
+SENTENCE = "这个软件可以在没有网络的时候识别语音。"
+
+
+@pytest.fixture
+def panel(qtbot, data_dir, speech_model_path, multilingual_speech_model_path):
+    from gui.dictation_panel import DictationPanel
+
+    panel = DictationPanel(Settings(data_dir / "settings.json"), source_factory=lambda d: FakeMicrophone(np.zeros(1)))
+    qtbot.addWidget(panel)
+    yield panel
+    panel.shutdown()
+
+
+def _choose(panel, code: str) -> None:
+    panel.language_combo.setCurrentIndex(panel.language_combo.findData(code))
+
+
+@pytest.mark.parametrize("language", ["zh", "auto"])
+def test_a_mandarin_file_is_transcribed_in_simplified_chinese(qtbot, panel, tmp_path, language):
+    media = encode(spoken(SENTENCE, "cmn"), tmp_path / "speech.ogg", "libopus", 48000)
+    _choose(panel, language)
+    panel.file_edit.setText(str(media))
+    panel.output_edit.setText(str(tmp_path / "out" / "speech"))
+
+    panel.transcribe_button.click()
+    qtbot.waitUntil(lambda: not panel.transcribing, timeout=120_000)
+
+    heard = (tmp_path / "out" / "speech.txt").read_text(encoding="utf-8")
+    assert cer(SENTENCE, heard) <= 0.35, heard
+    assert "Whisper base" in panel.stats.text()
+
+
+def test_english_uses_tiny_en_and_leaves_the_language_free(qtbot, panel):
+    _choose(panel, "en")
+    qtbot.waitUntil(lambda: "Whisper tiny" in panel.stats.text(), timeout=60_000)
+    assert panel.language_combo.isEnabled()
+    _choose(panel, "zh")
+    qtbot.waitUntil(lambda: "Whisper base" in panel.stats.text(), timeout=60_000)
+    assert panel.language_combo.currentData() == "zh"
