@@ -52,7 +52,16 @@ class Target:
         assert self.process.stdout.readline().strip() == "ready"
         self.window = wait_for(
             lambda: subprocess.run(
-                ["xdotool", "search", "--onlyvisible", "--pid", str(self.process.pid), "--name", "^hearth-target$"],
+                [
+                    "xdotool",
+                    "search",
+                    "--all",
+                    "--onlyvisible",
+                    "--pid",
+                    str(self.process.pid),
+                    "--name",
+                    "^hearth-target$",
+                ],
                 capture_output=True,
                 text=True,
             ).stdout.split(),
@@ -160,22 +169,37 @@ def _only_the_words(text: str, expected: str) -> None:
     assert wer(expected, text) <= MAX_WER, f"{text!r} vs {expected!r}"
 
 
-def test_toggle_command_then_held_shortcut_type_into_another_program(hearth, open_target):
-    sink, env = hearth
+def _warm_up(sink: str, env: dict, open_target) -> None:
+    """One short dictation first: Whisper's first passes after loading are slow, and on a busy machine the
+    audio behind them is dropped (as designed), which would judge the start-up instead of the feature."""
+    open_target("warm-up")
+    _cli(env, "dictate", "--toggle")
+    wait_for(lambda: _recording_streams(sink) > 0, 90, "Hearth to open the microphone")
+    _play(sink, SPEECH / "sr_one_two_three.wav")
+    _cli(env, "dictate", "--toggle")
+    wait_for(lambda: _recording_streams(sink) == 0, 60, "Hearth to close the microphone")
 
-    first = open_target("toggle")
+
+def test_toggle_command_types_into_another_program(hearth, open_target):
+    sink, env = hearth
+    _warm_up(sink, env, open_target)
+    target = open_target("toggle")
     _cli(env, "dictate", "--toggle")
     wait_for(lambda: _recording_streams(sink) > 0, 60, "Hearth to open the microphone")
     _play(sink, LIBRI)
-    wait_for(lambda: len(first.live_text().split()) >= 3, 60, "the first words to be typed while listening")
+    wait_for(lambda: len(target.live_text().split()) >= 3, 60, "the first words to be typed while listening")
     _cli(env, "dictate", "--toggle")
     wait_for(lambda: _recording_streams(sink) == 0, 60, "Hearth to close the microphone")
-    typed = first.settled_text(words=3)
-    result = first.close()
+    typed = target.settled_text(words=3)
+    result = target.close()
     assert result["text"] == typed
     _only_the_words(result["text"], LIBRI_TEXT)
 
-    second = open_target("hold")
+
+def test_held_shortcut_types_into_another_program(hearth, open_target):
+    sink, env = hearth
+    _warm_up(sink, env, open_target)
+    target = open_target("hold")
     subprocess.run(["xdotool", "keydown", "ctrl+alt+space"], check=True)
     try:
         wait_for(lambda: _recording_streams(sink) > 0, 60, "the shortcut to open the microphone")
@@ -184,8 +208,8 @@ def test_toggle_command_then_held_shortcut_type_into_another_program(hearth, ope
     finally:
         subprocess.run(["xdotool", "keyup", "ctrl+alt+space"], check=True)
     wait_for(lambda: _recording_streams(sink) == 0, 60, "releasing the shortcut to end the dictation")
-    second.settled_text(words=3)
-    result = second.close()
+    target.settled_text(words=3)
+    result = target.close()
     _only_the_words(result["text"], CLIP_TEXT)
 
 
