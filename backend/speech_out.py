@@ -300,7 +300,7 @@ class Player:
                     samplerate=rate,
                     # PortAudio picks the block size; "high" latency: with small fixed blocks the ALSA
                     # PulseAudio plugin under CPU load asked for a half to two thirds of real time
-                    # (speech came out slowed and broken). Stop still silences at once (abort).
+                    # (speech came out slowed and broken).
                     latency="high",
                     callback=self._on_block,
                 )
@@ -337,7 +337,7 @@ class Player:
         """Play and wait until it has been heard; False if `cancel` (or stop()) cut it short."""
         if self._stream is None:
             self._open()
-        elif not self._stream.active:  # stopped by stop(): the same stream starts again
+        elif not self._stream.active:  # the device stopped it (an error): start it again
             try:
                 self._stream.start()
             except Exception as exc:
@@ -359,17 +359,12 @@ class Player:
         return True
 
     def stop(self) -> None:
-        """Silence now: drop what is queued and what the sound server still holds."""
+        """Silence now: the next block PortAudio asks for is silence. The stream is not aborted: on
+        ALSA's PulseAudio plugin Pa_AbortStream was seen to hang for good under load."""
         with self._lock:
             self._chunks.clear()
             self._offset = 0
             self._written_all.set()
-        stream = self._stream
-        if stream is not None:
-            try:
-                stream.abort()  # discards the buffered audio, unlike stop(); play() reopens
-            except Exception:
-                pass
         self.audible_until = time.monotonic()
 
     def close(self) -> None:

@@ -84,6 +84,11 @@ def talk(args) -> int:
             return _list()
         except HearthError as exc:
             return fail(str(exc))
+    # Bad input is refused before seconds of model loading.
+    if args.voice and args.voice not in {v.id for v in available_voices()}:
+        return fail(f"no voice {args.voice!r} is installed; `talk --list-voices` lists them")
+    if args.pause <= 0:
+        return fail("--pause must be more than 0 seconds")
     service = LlmService()
     speech = capture = None
     try:

@@ -194,3 +194,16 @@ def test_stop_drops_sentences_not_yet_spoken():
     out.close()
     assert len(said) == 1
     assert not threading.current_thread().name.startswith("tts")
+
+
+def test_talk_lists_voices_and_refuses_bad_input_in_one_line(capsys):
+    from backend import cli
+
+    assert cli.run(["talk", "--list-voices"]) == 0
+    out = capsys.readouterr().out
+    assert piper_voice() in out and "espeak-ng:cmn" in out
+    assert cli.run(["talk", "--voice", "festival:kal"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "festival:kal" in err and "--list-voices" in err
+    assert cli.run(["talk", "--pause", "0"]) == 1
+    assert "--pause" in capsys.readouterr().err
