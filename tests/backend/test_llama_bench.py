@@ -97,19 +97,25 @@ def test_progress_rises_to_the_end(gemma_results):
 
 def test_cancel_stops_within_a_run(gemma_model_path):
     cancel = threading.Event()
+    cancelled_at: list[float] = []
     tests = llama_bench.plan(
         [gemma_model_path], n_prompt=[512], n_gen=[256], settings=[BenchSettings(n_threads=THREADS)]
     )
 
-    def on_progress(_fraction, message):
-        if "run 1/" in message:
-            threading.Timer(0.05, cancel.set).start()
+    def stop() -> None:
+        cancelled_at.append(time.perf_counter())
+        cancel.set()
 
-    start = time.perf_counter()
+    def on_progress(_fraction, message):
+        if "run 1/" in message and not cancelled_at:
+            threading.Timer(0.05, stop).start()
+
     results = list(llama_bench.run(tests, repetitions=20, cancel=cancel, on_progress=on_progress))
     assert cancel.is_set()
     assert results == []  # the first test was cut short: nothing half-measured is reported
-    assert time.perf_counter() - start < 60
+    # Inside the running batch (llama.cpp's abort callback), not after the 20 runs still to go: those
+    # take minutes; the bound is loose so a loaded machine does not fail it.
+    assert time.perf_counter() - cancelled_at[0] < 30
 
 
 def test_several_models_and_settings_in_one_run(gemma_model_path, chat_model_path):
