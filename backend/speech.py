@@ -22,6 +22,7 @@ from backend.models.whisper_header import WhisperHeader, read_whisper_header
 # encodes unless told otherwise
 ENCODER_FRAMES_PER_SECOND = WHISPER_FRAMES_PER_SECOND
 FULL_AUDIO_CTX = WHISPER_FULL_AUDIO_CTX
+SIMPLIFIED_CHINESE_PROMPT = "以下是普通话的句子。"
 AUDIO_CTX_MARGIN = 128  # below +128 frames tiny.en was seen to repeat a phrase at the cut
 
 
@@ -93,6 +94,10 @@ class WhisperEngine:
         audio = np.ascontiguousarray(audio, dtype=np.float32)
         if not self.multilingual:
             language, translate = "en", False
+        if language == "zh" and not prompt:
+            # Whisper writes Mandarin in Traditional or Simplified characters at random; a Simplified
+            # prompt tips it to Simplified (measured on base: README, "Speech models by language").
+            prompt = SIMPLIFIED_CHINESE_PROMPT
         params = dict(
             language=language,
             translate=translate,
