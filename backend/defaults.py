@@ -29,3 +29,35 @@ def default_threads(kind: str = "chat") -> int:
     if kind == "speech":
         return max(1, min(4, cpus // 2))
     return cpus if cpus <= 4 else max(4, cpus // 2)
+
+
+# Spoken languages offered by name; Whisper knows more, reachable with --language.
+SPOKEN_LANGUAGES = {
+    "en": "English",
+    "de": "German",
+    "fr": "French",
+    "es": "Spanish",
+    "it": "Italian",
+    "pt": "Portuguese",
+    "nl": "Dutch",
+    "pl": "Polish",
+    "ru": "Russian",
+    "zh": "Chinese",
+    "ja": "Japanese",
+}
+
+
+def default_spoken_language(environ: dict[str, str] | None = None) -> str:
+    """The language dictation expects before the user picks one: the desktop's own language.
+
+    Not "detect": detection needs the multilingual model, twice as slow as tiny.en and less accurate
+    on English, and it mistakes short Mandarin phrases for other languages. A desktop set to Chinese
+    gets Chinese, one set to English (or to no language, like C/POSIX) gets English.
+    """
+    env = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name, "")
+        if value:
+            code = value.split("_", 1)[0].split(".", 1)[0].lower()
+            return code if code in SPOKEN_LANGUAGES else "en"
+    return "en"

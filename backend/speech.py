@@ -23,6 +23,7 @@ from backend.models.whisper_header import WhisperHeader, read_whisper_header
 ENCODER_FRAMES_PER_SECOND = WHISPER_FRAMES_PER_SECOND
 FULL_AUDIO_CTX = WHISPER_FULL_AUDIO_CTX
 SIMPLIFIED_CHINESE_PROMPT = "以下是普通话的句子。"
+MAX_PROMPT_TOKENS = 224  # whisper.cpp keeps at most half its 448-token text context for the prompt
 AUDIO_CTX_MARGIN = 128  # below +128 frames tiny.en was seen to repeat a phrase at the cut
 
 
@@ -55,6 +56,8 @@ class WhisperEngine:
         # whisper.cpp gives no error for a damaged file (it crashes later), so check it first.
         self.header: WhisperHeader = read_whisper_header(self.model_path)
         self.n_threads = n_threads or default_threads("speech")
+        self._vocab: dict[bytes, int] | None = None  # built on the first prompt
+        self._longest = 0
         try:
             self._model = Model(
                 str(self.model_path),
@@ -102,7 +105,9 @@ class WhisperEngine:
             language=language,
             translate=translate,
             audio_ctx=audio_ctx or self.audio_ctx,
-            initial_prompt=prompt,
+            # Token ids rather than `initial_prompt`, whose string pywhispercpp hands to whisper.cpp as a
+            # bare pointer; users report crashes with it (pywhispercpp#141).
+            prompt_tokens=self._prompt_tokens(prompt) if prompt else None,
             token_timestamps=word_times,
             temperature_inc=0.2 if fallback else 0.0,
             max_tokens=max_tokens,
@@ -120,6 +125,32 @@ class WhisperEngine:
         if not word_times:
             return [Segment(s.t0 / 100, s.t1 / 100, s.text) for s in raw]
         return [Segment(s.t0 / 100, s.t1 / 100, s.text, self._words(i)) for i, s in enumerate(raw)]
+
+    def _prompt_tokens(self, text: str) -> list[int]:
+        """`text` as vocabulary tokens, longest match first over its UTF-8 bytes.
+
+        whisper.cpp's own tokenizer is not reachable through pywhispercpp (its binding takes the output
+        buffer as an int); a greedy match over the same vocabulary gives tokens that decode to exactly
+        `text`, which is all a prompt needs.
+        """
+        import _pywhispercpp as pw
+
+        if self._vocab is None:
+            ctx = self._model._ctx
+            n_vocab = pw.whisper_token_eot(ctx)  # text tokens end where the special ones begin
+            self._vocab = {pw.whisper_token_to_bytes(ctx, i): i for i in range(n_vocab)}
+            self._longest = max(map(len, self._vocab))
+        data, tokens, at = text.encode(), [], 0
+        while at < len(data):
+            for size in range(min(self._longest, len(data) - at), 0, -1):
+                token = self._vocab.get(data[at : at + size])
+                if token is not None:
+                    tokens.append(token)
+                    at += size
+                    break
+            else:
+                at += 1  # a byte no token holds (none in Whisper's byte-level vocabulary)
+        return tokens[-MAX_PROMPT_TOKENS:]
 
     def _words(self, segment_index: int) -> tuple[Word, ...]:
         """Words with the token-level times of the last transcription (tokens joined at spaces)."""

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from backend.audio import AudioDeviceError, list_input_devices
-from backend.defaults import WHISPER_FRAMES_PER_SECOND
+from backend.defaults import SPOKEN_LANGUAGES, WHISPER_FRAMES_PER_SECOND, default_spoken_language
 from backend.file_transcription import OutputExistsError, check_output_path
 from backend.models import bundled
 from backend.settings import Settings
@@ -49,20 +49,7 @@ from gui.speech_worker import SourceFactory, SpeechWorker, open_microphone
 from gui.threads import start_worker_thread, stop_worker_thread
 from gui.widgets.level_meter import LevelMeter
 
-LANGUAGES = [
-    ("auto", "Detect language"),
-    ("en", "English"),
-    ("de", "German"),
-    ("fr", "French"),
-    ("es", "Spanish"),
-    ("it", "Italian"),
-    ("pt", "Portuguese"),
-    ("nl", "Dutch"),
-    ("pl", "Polish"),
-    ("ru", "Russian"),
-    ("zh", "Chinese"),
-    ("ja", "Japanese"),
-]
+LANGUAGES = [("auto", "Detect language"), *SPOKEN_LANGUAGES.items()]
 DEFAULT_DEVICE = -1  # the combo's data for "the system default"
 
 
@@ -107,6 +94,7 @@ class DictationPanel(QWidget):
         self.language_combo = QComboBox()
         for code, name in LANGUAGES:
             self.language_combo.addItem(name, code)
+        self.language_combo.setCurrentIndex(self.language_combo.findData(default_spoken_language()))
         self.language_combo.currentIndexChanged.connect(self._on_language_changed)
         self.translate_check = QCheckBox("Translate to English")
         self.record_button = QPushButton("Record")

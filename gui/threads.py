@@ -13,8 +13,17 @@ from PySide6.QtCore import QObject, QThread
 _threads: weakref.WeakSet[QThread] = weakref.WeakSet()
 
 
+class _WorkerThread(QThread):
+    def run(self) -> None:
+        # A Python run() keeps ONE Python thread state for the thread's whole life. Without it PySide
+        # makes a fresh one for every queued slot and frees it after, while pybind11 (pywhispercpp)
+        # remembers the one it first saw: the next Whisper call then took the GIL with a freed
+        # thread state and crashed the app (SIGSEGV in take_gil, first seen on a file after a load).
+        self.exec()
+
+
 def start_worker_thread(worker: QObject, name: str) -> QThread:
-    thread = QThread()
+    thread = _WorkerThread()
     thread.setObjectName(name)
     worker.moveToThread(thread)
     thread.start()

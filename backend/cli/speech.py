@@ -11,6 +11,7 @@ from pathlib import Path
 
 from backend.audio import AudioDeviceError, MicrophoneCapture, list_input_devices
 from backend.cli import fail
+from backend.defaults import default_spoken_language
 from backend.dictation import DictationConfig, DictationSession, DictationUpdate, run_dictation
 from backend.errors import HearthError
 from backend.file_transcription import OutputExistsError, check_output_path, transcribe_file
@@ -47,8 +48,14 @@ def register(subparsers) -> None:
 
 
 def _model_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-m", "--model", type=Path, help="whisper.cpp ggml model (default: the bundled tiny.en)")
-    parser.add_argument("--language", default="auto", help="spoken language code, or auto (multilingual models)")
+    parser.add_argument(
+        "-m", "--model", type=Path, help="whisper.cpp ggml model (default: bundled, tiny.en for English, else base)"
+    )
+    parser.add_argument(
+        "--language",
+        default=default_spoken_language(),
+        help="spoken language code, or auto to detect it (default: the desktop's language, else en)",
+    )
     parser.add_argument("--translate", action="store_true", help="translate to English (multilingual models)")
     parser.add_argument("--threads", type=int, help="CPU threads for Whisper")
 

@@ -46,6 +46,8 @@ def test_a_mandarin_file_is_transcribed_in_simplified_chinese(qtbot, panel, tmp_
 
 
 def test_english_uses_tiny_en_and_leaves_the_language_free(qtbot, panel):
+    _choose(panel, "zh")
+    qtbot.waitUntil(lambda: "Whisper base" in panel.stats.text(), timeout=60_000)
     _choose(panel, "en")
     qtbot.waitUntil(lambda: "Whisper tiny" in panel.stats.text(), timeout=60_000)
     assert panel.language_combo.isEnabled()
