@@ -57,7 +57,7 @@ def real_display(env: dict) -> Iterator[str]:
     while os.path.exists(f"/tmp/.X11-unix/X{n}") or os.path.exists(f"/tmp/.X{n}-lock"):
         n += 1
     xvfb = subprocess.Popen(
-        ["Xvfb", f":{n}", "-screen", "0", "1600x1000x24", "-nolisten", "tcp"], stderr=subprocess.DEVNULL
+        ["Xvfb", f":{n}", "-screen", "0", "1600x1000x24", "-nolisten", "tcp", "-noreset"], stderr=subprocess.DEVNULL
     )
     try:
         deadline = time.monotonic() + 10
