@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import QDoubleSpinBox, QFormLayout, QGroupBox, QPlainTextEdit, QSpinBox
 
 from backend.llm import SamplingParams
@@ -55,17 +55,9 @@ class ConversationSettings(QGroupBox):
         return box
 
     def set_values(self, system_prompt: str, params: SamplingParams) -> None:
-        self.blockSignals(True)
-        for w in (
-            self.system_prompt,
-            self.temperature,
-            self.top_p,
-            self.top_k,
-            self.repeat_penalty,
-            self.max_tokens,
-            self.seed,
-        ):
-            w.blockSignals(True)
+        # Filling the form is not the user editing it: no change signal until every field is set.
+        widgets = (self, self.system_prompt, self.temperature, self.top_p, self.top_k, self.repeat_penalty)
+        _blocked = [QSignalBlocker(w) for w in (*widgets, self.max_tokens, self.seed)]
         self.system_prompt.setPlainText(system_prompt)
         self.temperature.setValue(params.temperature)
         self.top_p.setValue(params.top_p)
@@ -73,17 +65,6 @@ class ConversationSettings(QGroupBox):
         self.repeat_penalty.setValue(params.repeat_penalty)
         self.max_tokens.setValue(params.max_tokens)
         self.seed.setValue(-1 if params.seed is None else params.seed)
-        for w in (
-            self.system_prompt,
-            self.temperature,
-            self.top_p,
-            self.top_k,
-            self.repeat_penalty,
-            self.max_tokens,
-            self.seed,
-        ):
-            w.blockSignals(False)
-        self.blockSignals(False)
 
     def params(self) -> SamplingParams:
         seed = self.seed.value()
