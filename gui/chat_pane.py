@@ -162,6 +162,7 @@ class ChatPane(QWidget):
         self.settings.chat_model = status.path
         self.busy_changed.emit("", 0.0)
         self.input.setPlaceholderText("Message the model…  (Enter sends, Shift+Enter for a new line)")
+        self.input.viewport().update()  # QPlainTextEdit does not repaint a changed placeholder by itself
         if status.inferred_family:
             self._show_banner(
                 f"{status.name} has no chat template of its own:"

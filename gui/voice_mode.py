@@ -149,7 +149,7 @@ class VoiceMode(QWidget):
         self._thread: QThread | None = None
         self._worker: VoiceWorker | None = None
 
-        self.voice_button = QPushButton("🎤 Voice")
+        self.voice_button = QPushButton("Voice")
         self.voice_button.setCheckable(True)
         self.voice_button.setToolTip("Talk to the model and hear it answer (Ctrl+Shift+V)")
         self.voice_button.toggled.connect(self._on_voice_button_toggled)
