@@ -24,6 +24,7 @@ CHAT_MODEL = "chat_model"
 SPEECH_MODEL = "speech_model"
 DEFAULT_SAMPLING = "default_sampling"
 WINDOW_GEOMETRY = "window_geometry"
+THEME = "theme"
 MODELS = "models"
 
 
@@ -115,6 +116,16 @@ class Settings:
     @window_geometry.setter
     def window_geometry(self, value: str) -> None:
         self.set(WINDOW_GEOMETRY, value)
+
+    @property
+    def theme(self) -> str:
+        """The window's look: "system" (follow the desktop), "light" or "dark"."""
+        value = self.get(THEME)
+        return value if value in ("system", "light", "dark") else "system"
+
+    @theme.setter
+    def theme(self, value: str) -> None:
+        self.set(THEME, value)
 
     # --- per-model compute settings ---------------------------------------------------------------
 
