@@ -25,6 +25,8 @@ SPEECH_MODEL = "speech_model"
 DEFAULT_SAMPLING = "default_sampling"
 WINDOW_GEOMETRY = "window_geometry"
 THEME = "theme"
+LANGUAGE = "language"
+LANGUAGES = ("system", "en", "zh_CN")
 MODELS = "models"
 
 
@@ -126,6 +128,16 @@ class Settings:
     @theme.setter
     def theme(self, value: str) -> None:
         self.set(THEME, value)
+
+    @property
+    def language(self) -> str:
+        """The window's language: "system" (the desktop's), "en" or "zh_CN"."""
+        value = self.get(LANGUAGE)
+        return value if value in LANGUAGES else "system"
+
+    @language.setter
+    def language(self, value: str) -> None:
+        self.set(LANGUAGE, value)
 
     # --- per-model compute settings ---------------------------------------------------------------
 
