@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import sys
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from backend import paths
 from backend.conversations import ConversationStore, StorageError
 from backend.settings import Settings
+from gui import i18n
 from gui.single_instance import SingleInstance
 
 
@@ -18,6 +19,8 @@ def run_app(argv: list[str]) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     app.setApplicationName("Hearth")
     app.setOrganizationName("Hearth")
+    settings = Settings()
+    i18n.install(app, settings.language)  # before the first widget: every text is translated once, when built
     instance = SingleInstance(paths.data_dir())
     if not instance.acquire():
         if instance.ask_running_to_raise():
@@ -26,8 +29,11 @@ def run_app(argv: list[str]) -> int:
         QMessageBox.warning(
             None,
             "Hearth",
-            f"Hearth is already running on {paths.data_dir()}, "
-            "but it does not answer. Close it (or end it) and start Hearth again.",
+            QCoreApplication.translate(
+                "app",
+                "Hearth is already running on {folder}, but it does not answer. "
+                "Close it (or end it) and start Hearth again.",
+            ).format(folder=paths.data_dir()),
         )
         return 1
     try:
@@ -37,7 +43,7 @@ def run_app(argv: list[str]) -> int:
         return 1
     from gui.main_window import MainWindow
 
-    window = MainWindow(store, Settings())
+    window = MainWindow(store, settings)
     instance.raise_requested.connect(lambda: _bring_to_front(window))
     instance.dictation_requested.connect(window.anywhere.command)  # main.py dictate --toggle/--begin/--end
     window.show()
@@ -46,6 +52,8 @@ def run_app(argv: list[str]) -> int:
     code = app.exec()
     store.close()
     instance.release()
+    if code == i18n.RESTART_EXIT_CODE:  # the language changed and the user chose to restart now
+        i18n.restart_process()
     return code
 
 

@@ -23,6 +23,8 @@ from gui.benchmark_tab import BenchmarkTab
 from gui.chat_pane import ChatPane
 from gui.dictation_anywhere import AnywhereDictation
 from gui.dictation_panel import DictationPanel
+from gui.error_text import error_text
+from gui.i18n import LanguageMenu
 from gui.model_manager import ModelManager
 from gui.server_panel import ServerPanel
 from gui.voice_mode import VoiceMode
@@ -33,39 +35,41 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.store = store
         self.settings = settings
-        self.setWindowTitle("Hearth")
+        self.setWindowTitle(self.tr("Hearth"))
         self.resize(1200, 780)
 
         self.llm_service = LlmService()
         self.tabs = QTabWidget()
         self.chat_pane = ChatPane(store, settings, self.llm_service)
-        self.tabs.addTab(self.chat_pane, "Chat")
+        self.tabs.addTab(self.chat_pane, self.tr("Chat"))
         self.voice_mode = VoiceMode(self.chat_pane, settings)  # the bar under the chat box
         self.dictation_panel = DictationPanel(settings)
-        self.tabs.addTab(self.dictation_panel, "Dictation")
+        self.tabs.addTab(self.dictation_panel, self.tr("Dictation"))
         self.server_panel = ServerPanel(settings, self.llm_service)  # off until the user starts it
-        self.tabs.addTab(self.server_panel, "Server")
+        self.tabs.addTab(self.server_panel, self.tr("Server"))
         self.benchmark_tab = BenchmarkTab(self.llm_service)  # its runs queue on the chat engine: chat waits
-        self.tabs.addTab(self.benchmark_tab, "Benchmark")
+        self.tabs.addTab(self.benchmark_tab, self.tr("Benchmark"))
         self.benchmark_tab.run_state_changed.connect(self._on_busy_changed)
         self.dictation_panel.send_to_chat_requested.connect(self._on_dictation_panel_send_to_chat_requested)
         self.model_manager = ModelManager(settings, in_use_paths=self._models_in_use)
-        self.tabs.insertTab(0, self.model_manager, "Models")
+        self.tabs.insertTab(0, self.model_manager, self.tr("Models"))
         self.tabs.setCurrentWidget(self.chat_pane)
         self.model_manager.chat_model_chosen.connect(self._on_model_manager_chat_model_chosen)
         self.model_manager.speech_model_chosen.connect(self.dictation_panel.on_speech_model_chosen)
         self.setAcceptDrops(True)  # model files dropped anywhere on the window are imported
         self.setCentralWidget(self.tabs)
-        file_menu = self.menuBar().addMenu("&File")
-        file_menu.addAction("&New conversation", QKeySequence.New, self.chat_pane.new_conversation)
-        self.export_action = file_menu.addAction("&Export conversation…", self._on_export_triggered)
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        file_menu.addAction(self.tr("&New conversation"), QKeySequence.New, self.chat_pane.new_conversation)
+        self.export_action = file_menu.addAction(self.tr("&Export conversation…"), self._on_export_triggered)
         file_menu.addSeparator()
-        file_menu.addAction("&Quit", QKeySequence.Quit, self.close)
+        file_menu.addAction(self.tr("&Quit"), QKeySequence.Quit, self.close)
+        self.language_menu = LanguageMenu(settings, self)
+        self.menuBar().addMenu(self.language_menu)
         self.anywhere = AnywhereDictation(self.dictation_panel, settings, parent=self)
         self.anywhere.attach(self)  # tray icon, global shortcut, File → Dictate into other applications…
         self.chat_pane.input.setFocus()
 
-        self.model_label = QLabel("No chat model loaded")
+        self.model_label = QLabel(self.tr("No chat model loaded"))
         self.model_label.setTextFormat(Qt.PlainText)  # the model's name comes from its file
         self.model_label.setObjectName("status_model")
         self.busy_label = QLabel()
@@ -83,15 +87,16 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(QByteArray.fromBase64(geometry.encode()))
         if store.recovered_from:
             self.statusBar().showMessage(
-                f"The conversation database was damaged: a copy was kept at {store.recovered_from}"
-                " and a fresh one opened.",
+                self.tr(
+                    "The conversation database was damaged: a copy was kept at {path} and a fresh one opened."
+                ).format(path=store.recovered_from),
                 30000,
             )
         if load_models:
             self.chat_pane.load_model(settings.chat_model)
 
     def _on_chat_pane_model_status_changed(self, status: ChatModelStatus | None) -> None:
-        self.model_label.setText(status.summary() if status else "No chat model loaded")
+        self.model_label.setText(status.summary() if status else self.tr("No chat model loaded"))
 
     def _on_busy_changed(self, message: str, progress: float) -> None:
         self.busy_label.setText(message)
@@ -139,22 +144,26 @@ class MainWindow(QMainWindow):
             text = load_export(self.store, self.chat_pane.conversation_id).render(fmt)
             write_text_atomic(path, text)
         except (HearthError, OSError) as exc:
-            QMessageBox.warning(self, "Export conversation", f"Could not export to {path}: {exc}")
+            QMessageBox.warning(
+                self,
+                self.tr("Export conversation"),
+                self.tr("Could not export to {path}: {error}").format(path=path, error=error_text(exc)),
+            )
             return False
-        self.statusBar().showMessage(f"Exported the conversation to {path}", 10000)
+        self.statusBar().showMessage(self.tr("Exported the conversation to {path}").format(path=path), 10000)
         return True
 
     def _on_export_triggered(self) -> None:
         conversation = self.store.get_conversation(self.chat_pane.conversation_id)
         if conversation is None:
-            self.statusBar().showMessage("Open a conversation to export it.", 5000)
+            self.statusBar().showMessage(self.tr("Open a conversation to export it."), 5000)
             return
         name = "".join(c if c.isalnum() or c in " -_" else "_" for c in conversation.title).strip() or "conversation"
         path, chosen = QFileDialog.getSaveFileName(
             self,
-            "Export conversation",
+            self.tr("Export conversation"),
             str(Path.home() / f"{name}.md"),
-            "Markdown (*.md);;JSON with timings (*.json)",
+            self.tr("Markdown (*.md);;JSON with timings (*.json)"),
         )
         if path:
             path = Path(path)

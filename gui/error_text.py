@@ -1,0 +1,282 @@
+"""Backend error messages in the window's language.
+
+backend/ stays Qt-free and writes its messages in English (the CLI prints them as they are). The
+window maps them here: each rule names the error type and the exact English sentence shape the
+backend writes, with its variable parts as named groups, and gives the translated sentence. A message
+no rule knows keeps its English detail behind a translated lead-in for its type, so nothing is lost.
+tests/gui/test_translation_errors.py raises the real errors and checks that each rule still matches.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from PySide6.QtCore import QCoreApplication
+
+from backend.audio import AudioDeviceError, AudioFileError
+from backend.conversations import StorageError
+from backend.errors import ModelFileError, ModelLoadError
+from backend.llm import ContextOverflowError
+from backend.models.downloads import DownloadError
+
+
+@dataclass(frozen=True)
+class _Rule:
+    kind: type[BaseException]
+    pattern: re.Pattern
+    source: str  # the English sentence, shortened where the backend's carries details for developers
+    text: str  # its translation, with {group} placeholders
+
+
+def _t(source: str) -> tuple[str, str]:
+    return source, QCoreApplication.translate("error_text", source)
+
+
+def _rule(kind: type[BaseException], pattern: str, text: tuple[str, str]) -> _Rule:
+    return _Rule(kind, re.compile(pattern, re.DOTALL), *text)
+
+
+def _rules() -> list[_Rule]:
+    # Built per call: the translations depend on the translator installed at the time.
+    return [
+        # a file that is not there, not a model, or not whole
+        _rule(
+            ModelFileError,
+            r"(?P<path>.+) does not exist\.?",
+            _t("{path} does not exist."),
+        ),
+        _rule(
+            AudioFileError,
+            r"(?P<path>.+) does not exist\.?",
+            _t("{path} does not exist."),
+        ),
+        _rule(
+            ModelFileError,
+            r"(?P<name>.+) is a folder, not a GGUF model file\.",
+            _t("{name} is a folder, not a GGUF model file."),
+        ),
+        _rule(
+            ModelFileError,
+            r"(?P<name>.+) is empty \(0 bytes\): the download or copy did not finish\.",
+            _t("{name} is empty (0 bytes): the download or copy did not finish."),
+        ),
+        _rule(
+            ModelFileError,
+            r"(?P<name>.+) is not a GGUF model file: it looks like (?P<what>.+), not 'GGUF' data\.",
+            _t("{name} is not a GGUF model file: it looks like {what}."),
+        ),
+        _rule(
+            ModelFileError,
+            r"(?P<name>.+) is neither a GGUF chat model nor a whisper\.cpp speech model: it looks like (?P<what>.+)\.",
+            _t("{name} is neither a GGUF chat model nor a whisper.cpp speech model: it looks like {what}."),
+        ),
+        _rule(
+            ModelFileError,
+            r"(?P<name>.+) is in the old GGML format .*",
+            _t(
+                "{name} is in the old GGML format, which llama.cpp no longer loads. Download a GGUF version "
+                "of this model."
+            ),
+        ),
+        _rule(
+            ModelFileError,
+            r"(?P<name>.+) is truncated: .*Download it again\.",
+            _t("{name} is incomplete: part of the file is missing. Download it again."),
+        ),
+        _rule(
+            ModelFileError,
+            r"(?P<name>.+) has a damaged GGUF header.*",
+            _t("{name} has a damaged GGUF header. Download it again."),
+        ),
+        _rule(
+            ModelFileError,
+            r"(?P<name>.+) is a folder; import it as a faster-whisper model folder",
+            _t("{name} is a folder; import it as a faster-whisper model folder."),
+        ),
+        _rule(
+            ModelFileError,
+            r"(?P<name>.+) is not a whisper\.cpp ggml model \(wrong magic number\)",
+            _t("{name} is not a whisper.cpp ggml model."),
+        ),
+        _rule(
+            ModelFileError,
+            r"cannot read (?P<path>.+?): (?P<detail>.+)",
+            _t("Cannot read {path}: {detail}"),
+        ),
+        # loading: too big, damaged, unsupported
+        _rule(
+            ModelLoadError,
+            r"llama\.cpp could not load (?P<name>.+?) \(architecture '(?P<arch>[^']*)'.*",
+            _t(
+                "llama.cpp could not load {name} (architecture {arch}). The file may be damaged, the machine "
+                "may not have enough memory for it, or this llama.cpp build may not support that architecture."
+            ),
+        ),
+        _rule(
+            ModelLoadError,
+            r"whisper\.cpp could not load (?P<name>.+?): (?P<detail>.+)",
+            _t("whisper.cpp could not load {name}: {detail}"),
+        ),
+        _rule(ModelLoadError, r"no model is loaded", _t("No model is loaded.")),
+        _rule(
+            ContextOverflowError,
+            r"your message is about (?P<tokens>[\d,]+) tokens, more than this model's (?P<ctx>[\d,]+)-token.*",
+            _t(
+                "Your message is about {tokens} tokens, more than this model's {ctx}-token context can take "
+                "with room for a reply. Shorten it, or raise the context length in the model's settings."
+            ),
+        ),
+        _rule(
+            ContextOverflowError,
+            r"the prompt is (?P<tokens>\d+) tokens; this model's context holds (?P<ctx>\d+)\..*",
+            _t(
+                "The prompt is {tokens} tokens; this model's context holds {ctx}. Shorten it or raise the "
+                "context length."
+            ),
+        ),
+        # the microphone
+        _rule(
+            AudioDeviceError,
+            r"no microphone found: connect one or pick an input device",
+            _t("No microphone found: connect one or pick an input device."),
+        ),
+        _rule(
+            AudioDeviceError,
+            r"audio input is unavailable: (?P<detail>.+)",
+            _t("Audio input is unavailable: {detail}"),
+        ),
+        _rule(
+            AudioDeviceError,
+            r"cannot list audio devices: (?P<detail>.+)",
+            _t("Cannot list the audio devices: {detail}"),
+        ),
+        _rule(
+            AudioDeviceError,
+            r"cannot open the input device: (?P<detail>.+)",
+            _t("Cannot open the input device: {detail}"),
+        ),
+        _rule(
+            AudioDeviceError,
+            r"the input device stopped \(was it disconnected\?\)",
+            _t("The input device stopped (was it disconnected?)"),
+        ),
+        _rule(
+            AudioDeviceError,
+            r"the input device sent no audio for (?P<seconds>\d+) s \(was it disconnected\?\)",
+            _t("The input device sent no audio for {seconds} s (was it disconnected?)"),
+        ),
+        _rule(
+            AudioDeviceError,
+            r"the input device accepts none of the usual sample rates.*",
+            _t("The input device accepts none of the usual sample rates (8–48 kHz)."),
+        ),
+        # audio and video files
+        _rule(
+            AudioFileError,
+            r"(?P<name>.+) is not an audio or video file FFmpeg can read.*",
+            _t("{name} is not an audio or video file FFmpeg can read."),
+        ),
+        _rule(AudioFileError, r"(?P<name>.+) has no audio track", _t("{name} has no audio track.")),
+        _rule(AudioFileError, r"(?P<name>.+) contains no audio samples", _t("{name} contains no audio samples.")),
+        # downloads
+        _rule(
+            DownloadError,
+            r"(?P<host>\S+) answered (?P<code>\d+) ?(?P<reason>.*)",
+            _t("The server {host} answered {code} {reason}."),
+        ),
+        _rule(
+            DownloadError,
+            r"cannot reach (?P<host>[^:]+): (?P<reason>.+)",
+            _t("Cannot reach {host}: {reason}"),
+        ),
+        _rule(
+            DownloadError,
+            r"connection to (?P<host>\S+) failed: (?P<reason>.+)",
+            _t("The connection to {host} failed: {reason}"),
+        ),
+        _rule(
+            DownloadError,
+            r"not enough disk space for (?P<name>.+?): it needs (?P<need>.+?) more \(plus (?P<spare>.+?) to spare\) "
+            r"but (?P<folder>.+) has only (?P<free>.+) free",
+            _t(
+                "Not enough disk space for {name}: it needs {need} more (plus {spare} to spare), but {folder} has "
+                "only {free} free."
+            ),
+        ),
+        _rule(
+            DownloadError,
+            r"the connection broke at (?P<done>.+?) of (?P<total>.+?) \(.*\); resume to continue from there",
+            _t("The connection broke at {done} of {total}; resume to continue from there."),
+        ),
+        _rule(
+            DownloadError,
+            r"the server closed the connection at (?P<done>.+?) of (?P<total>.+?); resume to continue from there",
+            _t("The server closed the connection at {done} of {total}; resume to continue from there."),
+        ),
+        _rule(
+            DownloadError,
+            r"(?P<name>.+) is damaged: its SHA-256 is (?P<actual>\w+), the server says (?P<expected>\w+)\..*",
+            _t("{name} is damaged: its SHA-256 does not match the server's. The download was deleted; try again."),
+        ),
+        _rule(
+            DownloadError,
+            r"the server's file has changed: .*",
+            _t("The server's file has changed since the catalog was written. Nothing was downloaded."),
+        ),
+        _rule(
+            DownloadError,
+            r"(?P<name>.+) is already installed in (?P<folder>.+)",
+            _t("{name} is already installed in {folder}."),
+        ),
+        _rule(
+            DownloadError,
+            r"only http and https links can be downloaded, not (?P<url>.+)",
+            _t("Only http and https links can be downloaded, not {url}."),
+        ),
+    ]
+
+
+def _lead_in(kind: type[BaseException]) -> tuple[str, str]:
+    """The translated frame for a message no rule knows: the English detail stays, nothing is lost."""
+    if issubclass(kind, ModelFileError):
+        return _t("This model file cannot be used: {detail}")
+    if issubclass(kind, ModelLoadError):
+        return _t("The model could not be loaded: {detail}")
+    if issubclass(kind, DownloadError):
+        return _t("The download failed: {detail}")
+    if issubclass(kind, AudioDeviceError):
+        return _t("The microphone cannot be used: {detail}")
+    if issubclass(kind, AudioFileError):
+        return _t("This file cannot be transcribed: {detail}")
+    if issubclass(kind, StorageError):
+        return _t("The conversation database cannot be used: {detail}")
+    if issubclass(kind, ContextOverflowError):
+        return _t("The conversation does not fit the model's context: {detail}")
+    if issubclass(kind, OSError):
+        return _t("The system reported an error: {detail}")
+    return "{detail}", "{detail}"
+
+
+def error_text(exc: BaseException) -> str:
+    """The message for `exc` in the window's language; untranslated, the backend's own words."""
+    message = str(exc).strip()
+    if isinstance(exc, OSError) and exc.strerror:
+        message = f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+    return _translate(message, type(exc))
+
+
+def message_text(message: str) -> str:
+    """The same for a message that crossed a thread as text (a worker's `failed(str)` signal): any rule's
+    sentence shape may match it."""
+    return _translate(message.strip(), None)
+
+
+def _translate(message: str, kind: type[BaseException] | None) -> str:
+    for rule in _rules():
+        if kind is None or issubclass(kind, rule.kind):
+            match = rule.pattern.fullmatch(message)
+            if match:
+                return message if rule.text == rule.source else rule.text.format(**match.groupdict())
+    source, text = _lead_in(kind) if kind is not None else ("{detail}", "{detail}")
+    return message if text == source else text.format(detail=message)
