@@ -7,6 +7,7 @@ that state and passes the user's actions and the engine's results to it.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from backend.chat_model_status import ChatModelStatus
-from backend.chat_session import ChatSession, LiveStats, ReplyFailed, ReplyFinished
+from backend.chat_session import ChatSession, LiveStats, ReplyFailed, ReplyFinished, ReplyRequest
 from backend.conversations import ConversationStore, StorageError
 from backend.llm import SamplingParams
 from backend.llm_service import LlmService
@@ -241,6 +242,10 @@ class ChatPane(QWidget):
 
     @Slot()
     def send(self) -> None:
+        self.send_with(self.worker.generate)
+
+    def send_with(self, generate: Callable[[ReplyRequest], None]) -> None:
+        """Send what is in the box; `generate(request)` starts its reply (voice mode adopts one begun early)."""
         text = self.input.toPlainText().strip()
         if not text or self.generating or not self.model_info:
             return
@@ -253,11 +258,11 @@ class ChatPane(QWidget):
             return
         for _ in range(saved.removed):
             self.view.remove_last()
-        self._start_reply(user_text=text)
+        self._start_reply(user_text=text, generate=generate)
         if saved.titled:
             self.conversations.refresh()
 
-    def _start_reply(self, user_text: str = "") -> None:
+    def _start_reply(self, user_text: str = "", generate: Callable[[ReplyRequest], None] | None = None) -> None:
         """Ask the engine for a reply first, then build the widgets while it reads the prompt."""
         try:
             request = self.session.begin_reply(
@@ -267,7 +272,7 @@ class ChatPane(QWidget):
             self._show_banner(f"No reply was started: {exc}", "error")
             self._update_buttons()
             return
-        self.worker.generate(request)
+        (generate or self.worker.generate)(request)
         # Tokens reach this (GUI) thread only after this method returns: the bubble is there first.
         if user_text:
             self.view.add("user", user_text)

@@ -81,6 +81,11 @@ class LlmWorker(QObject):
             return
         future.add_done_callback(relay.on_done)
 
+    def relay(self, request_id: int) -> _ReplyRelay:
+        """The relay for a reply begun elsewhere and shown as `request_id` (voice mode's early start):
+        feed it the pieces, then hand it the generation's Future with add_done_callback(relay.on_done)."""
+        return _ReplyRelay(self, request_id)
+
 
 class _ReplyRelay:
     """Batches one reply's pieces on the engine thread and emits them (queued to the GUI)."""
