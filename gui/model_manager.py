@@ -131,7 +131,21 @@ class ModelManager(QWidget):
         self.installed_table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.installed_table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.installed_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.installed_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self._size_columns_to_content(
+            self.installed_table,
+            [
+                self.tr("The model's name; hover a row for its file"),
+                self.tr("Chat model or speech recogniser"),
+                self.tr("Model architecture, from the file's header"),
+                self.tr("Number of parameters (weights)"),
+                self.tr("Quantization, and bits per weight"),
+                self.tr("Size on disk"),
+                self.tr("Context window the model was trained for (speech: the audio window)"),
+                self.tr("Chat: whether the file has its own chat template. Speech: the languages it understands"),
+                self.tr("Whether it fits this machine's memory at its context length; hover for the numbers"),
+                self.tr("Where it came from: bundled, downloaded, imported or linked"),
+            ],
+        )
         self.installed_table.itemSelectionChanged.connect(self._on_installed_table_selection_changed)
 
         self.use_chat_button = QPushButton("Use for chat")
@@ -252,7 +266,20 @@ class ModelManager(QWidget):
         self.catalog_table.setHorizontalHeaderLabels(CATALOG_COLUMNS)
         self.catalog_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.catalog_table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.catalog_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self._size_columns_to_content(
+            self.catalog_table,
+            [
+                self.tr("The model's name; hover for its download link"),
+                self.tr("Chat model or speech recogniser"),
+                self.tr("Number of parameters (weights)"),
+                self.tr("Quantization"),
+                self.tr("Approximate download size"),
+                self.tr("Memory it needs at the chosen context; hover for the breakdown"),
+                self.tr("Languages it understands"),
+                self.tr("Whether it fits this machine's memory; hover for the numbers"),
+                "",
+            ],
+        )
 
         self.url_edit = QLineEdit()
         self.url_edit.setPlaceholderText("…or paste an https link to a .gguf or ggml .bin file")
@@ -275,6 +302,19 @@ class ModelManager(QWidget):
         )
         self._fill_catalog()
         return page
+
+    def _size_columns_to_content(self, table: QTableWidget, tips: list[str]) -> None:
+        """Every column as wide as its header and content; the name takes what is left, cut text in tooltips."""
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.Stretch)
+        header.setMinimumSectionSize(48)
+        table.setTextElideMode(Qt.ElideRight)
+        table.verticalHeader().setVisible(False)
+        for column, tip in enumerate(tips):
+            item = table.horizontalHeaderItem(column)
+            if item is not None and tip:
+                item.setToolTip(tip)
 
     # --- installed list -------------------------------------------------------------------------
 
@@ -334,7 +374,9 @@ class ModelManager(QWidget):
         for column, text in enumerate(cells):
             item = QTableWidgetItem(text)
             item.setToolTip(
-                plain_tooltip(str(model.path) if column == 0 else (fit.explain() if fit and column == 8 else text))
+                plain_tooltip(
+                    f"{model.title}\n{model.path}" if column == 0 else (fit.explain() if fit and column == 8 else text)
+                )
             )
             table.setItem(row, column, item)
         table.item(row, 0).setData(Qt.UserRole, str(model.path))
@@ -381,10 +423,24 @@ class ModelManager(QWidget):
 
     def _update_actions(self) -> None:
         model = self.selected_model()
-        self.use_chat_button.setEnabled(bool(model and model.kind == "chat"))
-        self.use_speech_button.setEnabled(bool(model and model.kind == "speech"))
-        self.show_folder_button.setEnabled(self.selected_path() is not None)
-        self.delete_button.setEnabled(self.selected_path() is not None)
+        chat, speech = bool(model and model.kind == "chat"), bool(model and model.kind == "speech")
+        any_row = self.selected_path() is not None
+        self.use_chat_button.setEnabled(chat)
+        self.use_speech_button.setEnabled(speech)
+        self.show_folder_button.setEnabled(any_row)
+        self.delete_button.setEnabled(any_row)
+        # A disabled button says why, so the user knows what to do instead of guessing.
+        pick = self.tr("Select a model in the list first")
+        self.use_chat_button.setToolTip(
+            self.tr("Load the selected model in the chat") if chat else self.tr("Select a chat model in the list first")
+        )
+        self.use_speech_button.setToolTip(
+            self.tr("Use the selected model for dictation and transcription")
+            if speech
+            else self.tr("Select a speech model in the list first")
+        )
+        self.show_folder_button.setToolTip(self.tr("Open the folder that holds the file") if any_row else pick)
+        self.delete_button.setToolTip(self.tr("Delete the file (not while in use)") if any_row else pick)
 
     def _show_details(self, model: registry.InstalledModel | None) -> None:
         if model is None:
@@ -428,6 +484,7 @@ class ModelManager(QWidget):
 
     def _load_compute_settings(self, model: registry.InstalledModel | None) -> None:
         self.compute_box.setEnabled(model is not None)
+        self.compute_box.setToolTip("" if model else self.tr("Select a model in the list to change its settings"))
         if model is None:
             return
         saved = self.settings.model_settings(model.path)
@@ -442,6 +499,11 @@ class ModelManager(QWidget):
             self.gpu_layers.setRange(0, model.n_layers)
             self.gpu_layers.setValue(min(saved.n_gpu_layers, model.n_layers))
             self.gpu_layers.setEnabled(self._backend.gpu_offload)
+            self.gpu_layers.setToolTip(
+                self.tr("Layers run on the GPU; the rest on the CPU")
+                if self._backend.gpu_offload
+                else self.tr("This llama.cpp build has no GPU backend: every layer runs on the CPU")
+            )
             self.n_ctx.setMaximum(model.context_length or 1_048_576)
             self.n_ctx.setValue(saved.context(model.context_length))
         else:
@@ -633,12 +695,34 @@ class ModelManager(QWidget):
                 table.setItem(row, column, item)
             button = QPushButton("Installed" if entry.filename in installed_names else "Download")
             button.setEnabled(entry.filename not in installed_names)
+            button.setToolTip(
+                self.tr("Already installed: find it in the Installed list")
+                if entry.filename in installed_names
+                else self.tr("Download {0} (~{1}); nothing is downloaded until you click").format(
+                    entry.title, format_bytes(entry.size)
+                )
+            )
             button.clicked.connect(lambda _=False, e=entry: self._on_catalog_download_clicked(e))
             table.setCellWidget(row, len(CATALOG_COLUMNS) - 1, button)
 
     def _on_catalog_download_clicked(self, entry: catalog.CatalogEntry) -> None:
-        self.downloads.start(entry.url, entry.title, sha256=entry.sha256, filename=entry.filename)
-        self.sections.setCurrentIndex(2)
+        self.download_entry(entry)
+
+    @property
+    def catalog_entries(self) -> list[catalog.CatalogEntry]:
+        return list(self._entries)
+
+    def download_entry(self, entry: catalog.CatalogEntry, reveal: bool = True):
+        """Start downloading a catalog model (only ever on a user's click); reveal: show the Downloads list."""
+        row = self.downloads.start(entry.url, entry.title, sha256=entry.sha256, filename=entry.filename)
+        if reveal:
+            self.sections.setCurrentIndex(2)
+        return row
+
+    def show_catalog(self, kind: str | None = None) -> None:
+        """Open the catalog, filtered to one kind of model ("chat", "speech") or all."""
+        self.kind_filter.setCurrentIndex(max(0, self.kind_filter.findData(kind)))
+        self.sections.setCurrentIndex(1)
 
     def _on_url_button_clicked(self) -> None:
         url = self.url_edit.text().strip()
