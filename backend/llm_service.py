@@ -19,6 +19,8 @@ from backend.generation_stats import GenerationStats, StopReason
 from backend.job_queue import JobQueue, ServiceBusy, ServiceClosed
 from backend.llm import Generation, LlmEngine, LoadedModel, SamplingParams
 from backend.models import bundled
+from backend.remote_engine import RemoteEngine, RemoteModel
+from backend.remote_http import Endpoint
 
 __all__ = ["GenerationResult", "LlmService", "ServiceBusy", "ServiceClosed"]
 
@@ -45,6 +47,7 @@ def _stopped_result() -> GenerationResult:
 class LlmService:
     def __init__(self, engine: LlmEngine | None = None, *, max_waiting: int = 4) -> None:
         engine = engine or LlmEngine()
+        self._local = engine  # a remote model takes the queue's engine slot; loading a file brings this back
         self._loaded: LoadedModel | None = dataclasses.replace(engine.model) if engine.model is not None else None
         self._jobs: JobQueue[LlmEngine] = JobQueue(
             engine, name="llm-engine", max_waiting=max_waiting, what="the chat model", on_exit=self._on_exit
@@ -82,7 +85,8 @@ class LlmService:
     ) -> Future[LoadedModel]:
         """Load a GGUF file; an empty path means the bundled default model (built on first use)."""
 
-        def work(engine: LlmEngine) -> LoadedModel | None:
+        def work(current: LlmEngine | RemoteEngine) -> LoadedModel | None:
+            engine = self._local
             target = path
             if not target:
                 message = "Preparing the bundled model…"
@@ -93,11 +97,34 @@ class LlmService:
                 on_progress(f"Loading {Path(target).name}…", -1.0)
             try:
                 engine.load(target, n_ctx=n_ctx, n_threads=n_threads, n_gpu_layers=n_gpu_layers)
-            finally:  # a refused file leaves the old model loaded, a failed load none: show what is true
+            except Exception:
+                if current is not engine:  # a refused file leaves the remote model in use
+                    raise
                 self._loaded = dataclasses.replace(engine.model) if engine.model is not None else None
+                raise  # a refused file leaves the old model loaded, a failed load none: show what is true
+            if current is not engine:
+                current.unload()
+                self._jobs.engine = engine
+            self._loaded = dataclasses.replace(engine.model)
             return self._loaded
 
         # Loading is the user's own choice in the window: never refused because clients queue.
+        return self._jobs.submit(work, None, bounded=False)
+
+    def use_remote(self, endpoint: Endpoint, model_id: str = "") -> Future[RemoteModel]:
+        """Chat through a model on an OpenAI-compatible server from now on (the local model is freed).
+
+        Queued like a load, so a reply in progress finishes first; a server that does not answer leaves
+        the current model in place."""
+
+        def work(engine: LlmEngine | RemoteEngine) -> RemoteModel:
+            remote = RemoteEngine()
+            model = remote.connect(endpoint, model_id)  # raises before anything changes
+            engine.unload()
+            self._jobs.engine = remote
+            self._loaded = dataclasses.replace(model)
+            return self._loaded
+
         return self._jobs.submit(work, None, bounded=False)
 
     def unload(self) -> Future[None]:
