@@ -29,6 +29,7 @@ from backend.settings import Settings
 from gui.chat_input import ChatInput
 from gui.conversation_list import ConversationList
 from gui.conversation_settings import ConversationSettings
+from gui.error_text import error_text, message_text
 from gui.llm_worker import LlmWorker
 from gui.widgets.message_view import MessageBubble, MessageView
 from gui.widgets.stats_bar import StatsBar
@@ -36,7 +37,6 @@ from gui.widgets.stats_bar import StatsBar
 # Re-rendering the growing reply's Markdown costs CPU the engine needs (on 2 cores it is the same
 # CPU): paint at most this often, but paint the first words at once.
 RENDER_EVERY_S = 0.1
-INTERRUPTED_NOTE = "(interrupted — the app closed before this reply finished)"
 Queued = Qt.ConnectionType.QueuedConnection
 
 
@@ -97,16 +97,16 @@ class ChatPane(QWidget):
         self.view = MessageView()
         self.input = ChatInput()
         self.input.submitted.connect(self.send)
-        self.send_button = QPushButton("Send")
+        self.send_button = QPushButton(self.tr("Send"))
         self.send_button.clicked.connect(self.send)
-        self.stop_button = QPushButton("Stop")
+        self.stop_button = QPushButton(self.tr("Stop"))
         self.stop_button.clicked.connect(self.stop)
-        self.regenerate_button = QPushButton("Regenerate")
+        self.regenerate_button = QPushButton(self.tr("Regenerate"))
         self.regenerate_button.clicked.connect(self.regenerate)
-        self.edit_button = QPushButton("Edit last")
-        self.edit_button.setToolTip("Put your last message back in the box to change and resend it")
+        self.edit_button = QPushButton(self.tr("Edit last"))
+        self.edit_button.setToolTip(self.tr("Put your last message back in the box to change and resend it"))
         self.edit_button.clicked.connect(self.edit_last)
-        self.settings_button = QPushButton("Settings")
+        self.settings_button = QPushButton(self.tr("Settings"))
         self.settings_button.setCheckable(True)
         self.stats_bar = StatsBar()
 
@@ -162,12 +162,13 @@ class ChatPane(QWidget):
         self.model_info = status
         self.settings.chat_model = status.path
         self.busy_changed.emit("", 0.0)
-        self.input.setPlaceholderText("Message the model…  (Enter sends, Shift+Enter for a new line)")
+        self.input.setPlaceholderText(self.tr("Message the model…  (Enter sends, Shift+Enter for a new line)"))
         self.input.viewport().update()  # QPlainTextEdit does not repaint a changed placeholder by itself
         if status.inferred_family:
             self._show_banner(
-                f"{status.name} has no chat template of its own:"
-                f" using the {status.inferred_family} format, inferred from its architecture.",
+                self.tr(
+                    "{name} has no chat template of its own: using the {family} format, inferred from its architecture."
+                ).format(name=status.name, family=status.inferred_family),
                 "info",
             )
         else:
@@ -179,8 +180,8 @@ class ChatPane(QWidget):
     def _on_worker_model_load_failed(self, message: str) -> None:
         self.busy_changed.emit("", 0.0)
         self.model_info = None
-        self.input.setPlaceholderText("No model loaded — choose one in Models.")
-        self._show_banner(f"Could not load the model: {message}", "error")
+        self.input.setPlaceholderText(self.tr("No model loaded — choose one in Models."))
+        self._show_banner(self.tr("Could not load the model: {error}").format(error=message_text(message)), "error")
         self.model_status_changed.emit(None)
         self._update_buttons()
 
@@ -223,7 +224,7 @@ class ChatPane(QWidget):
             if session.is_active_message(msg):
                 self._active_bubble = self.view.add(msg.role, session.active.text)
             else:
-                self.view.add(msg.role, msg.content, msg.stats, "" if msg.complete else INTERRUPTED_NOTE)
+                self.view.add(msg.role, msg.content, msg.stats, "" if msg.complete else self._interrupted_note())
         self._update_buttons()
 
     @Slot()
@@ -254,7 +255,10 @@ class ChatPane(QWidget):
                 self.new_conversation()
             saved = self.session.add_user_message(text, self.conv_settings.params())
         except StorageError as exc:
-            self._show_banner(f"Your message was not sent, it is still in the box: {exc}", "error")
+            self._show_banner(
+                self.tr("Your message was not sent, it is still in the box: {error}").format(error=error_text(exc)),
+                "error",
+            )
             return
         for _ in range(saved.removed):
             self.view.remove_last()
@@ -269,7 +273,7 @@ class ChatPane(QWidget):
                 self.conv_settings.system_text(), self.conv_settings.params(), self.model_info.name
             )
         except StorageError as exc:
-            self._show_banner(f"No reply was started: {exc}", "error")
+            self._show_banner(self.tr("No reply was started: {error}").format(error=error_text(exc)), "error")
             self._update_buttons()
             return
         (generate or self.worker.generate)(request)
@@ -307,7 +311,7 @@ class ChatPane(QWidget):
             return
         self.input.setPlainText(text)
         self.input.setFocus()
-        self._show_banner("Editing your last message: Send replaces it and its reply.", "info")
+        self._show_banner(self.tr("Editing your last message: Send replaces it and its reply."), "info")
 
     # --- streaming -------------------------------------------------------------------------
 
@@ -317,7 +321,7 @@ class ChatPane(QWidget):
             return
         error = self.session.append(request_id, text)
         if error:
-            self._show_banner(_sentence(error), "error")
+            self._show_banner(_sentence(message_text(error)), "error")
         wait = RENDER_EVERY_S - (time.monotonic() - self._rendered_at)
         if wait <= 0:
             self._render_active_reply()
@@ -353,7 +357,7 @@ class ChatPane(QWidget):
         bubble = self._paint_last_words()
         ended = self.session.finish(finished)
         if ended.save_error:
-            self._show_banner(_sentence(ended.save_error), "error")
+            self._show_banner(_sentence(message_text(ended.save_error)), "error")
         if bubble is not None:
             self.stats_bar.show_stats(finished.stats)
             bubble.set_stats(ended.stats)
@@ -368,7 +372,7 @@ class ChatPane(QWidget):
         ended = self.session.fail(failed)
         if ended.stats is None and bubble is not None:
             self.view.remove_last()
-        said = failed.message + (f" ({ended.save_error})" if ended.save_error else "")
+        said = message_text(failed.message) + (f" ({message_text(ended.save_error)})" if ended.save_error else "")
         self._show_banner(_sentence(said), "error")
         self._update_buttons()
         self.generation_finished.emit({"stop_reason": "error", "error": failed.message})
@@ -393,8 +397,11 @@ class ChatPane(QWidget):
             self._show_storage_error(exc)
             return False
 
+    def _interrupted_note(self) -> str:
+        return self.tr("(interrupted — the app closed before this reply finished)")
+
     def _show_storage_error(self, exc: StorageError) -> None:
-        self._show_banner(_sentence(str(exc)), "error")
+        self._show_banner(_sentence(error_text(exc)), "error")
 
     def _show_banner(self, text: str, kind: str) -> None:
         color = {"error": "#ffebe9; color:#82071e", "info": "#fff8c5; color:#4d2d00"}[kind]
