@@ -11,7 +11,7 @@ class ChatInput(QPlainTextEdit):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setPlaceholderText("Message the model…  (Enter sends, Shift+Enter for a new line)")
+        self.setPlaceholderText(self.tr("Message the model…  (Enter sends, Shift+Enter for a new line)"))
         self.setMaximumHeight(96)
 
     def keyPressEvent(self, event) -> None:

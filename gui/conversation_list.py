@@ -29,7 +29,7 @@ class ConversationList(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search conversations…")
+        self.search.setPlaceholderText(self.tr("Search conversations…"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(lambda _: self.refresh())
         layout.addWidget(self.search)
@@ -37,11 +37,11 @@ class ConversationList(QWidget):
         self.list.currentItemChanged.connect(self._on_list_current_changed)
         layout.addWidget(self.list, 1)
         buttons = QHBoxLayout()
-        self.new_button = QPushButton("New")
+        self.new_button = QPushButton(self.tr("New"))
         self.new_button.clicked.connect(self.new_requested)
-        self.rename_button = QPushButton("Rename")
+        self.rename_button = QPushButton(self.tr("Rename"))
         self.rename_button.clicked.connect(self._on_rename_clicked)
-        self.delete_button = QPushButton("Delete")
+        self.delete_button = QPushButton(self.tr("Delete"))
         self.delete_button.clicked.connect(self._on_delete_clicked)
         for b in (self.new_button, self.rename_button, self.delete_button):
             buttons.addWidget(b)
@@ -81,7 +81,7 @@ class ConversationList(QWidget):
         conv = self.store.get_conversation(cid) if cid >= 0 else None
         if not conv:
             return
-        title, ok = QInputDialog.getText(self, "Rename conversation", "Title:", text=conv.title)
+        title, ok = QInputDialog.getText(self, self.tr("Rename conversation"), self.tr("Title:"), text=conv.title)
         if ok and title.strip():
             self.store.rename_conversation(cid, title.strip())
             self.refresh()
@@ -91,7 +91,11 @@ class ConversationList(QWidget):
         conv = self.store.get_conversation(cid) if cid >= 0 else None
         if not conv:
             return
-        answer = QMessageBox.question(self, "Delete conversation", f"Delete “{conv.title}” and all its messages?")
+        answer = QMessageBox.question(
+            self,
+            self.tr("Delete conversation"),
+            self.tr("Delete “{title}” and all its messages?").format(title=conv.title),
+        )
         if answer == QMessageBox.Yes:
             self.store.delete_conversation(cid)
             self.refresh(select_id=-1)

@@ -12,25 +12,26 @@ class ConversationSettings(QGroupBox):
     changed = Signal()
 
     def __init__(self, parent=None):
-        super().__init__("Conversation settings", parent)
+        super().__init__(parent)
+        self.setTitle(self.tr("Conversation settings"))
         form = QFormLayout(self)
         self.system_prompt = QPlainTextEdit()
-        self.system_prompt.setPlaceholderText("System prompt (optional)")
+        self.system_prompt.setPlaceholderText(self.tr("System prompt (optional)"))
         self.system_prompt.setMaximumHeight(90)
         form.addRow(self.system_prompt)
-        self.temperature = self._double(0.0, 2.0, 0.05, "temperature", "0 = always the most likely token")
+        self.temperature = self._double(0.0, 2.0, 0.05, "temperature", self.tr("0 = always the most likely token"))
         self.top_p = self._double(0.0, 1.0, 0.01, "top-p")
-        self.top_k = self._int(0, 1000, "top-k", "0 = off")
+        self.top_k = self._int(0, 1000, "top-k", self.tr("0 = off"))
         self.repeat_penalty = self._double(0.8, 2.0, 0.01, "repeat penalty")
         self.max_tokens = self._int(1, 32768, "max tokens")
-        self.seed = self._int(-1, 2**31 - 1, "seed", "-1 = random each time")
+        self.seed = self._int(-1, 2**31 - 1, "seed", self.tr("-1 = random each time"))
         for label, widget in [
-            ("Temperature", self.temperature),
-            ("Top-p", self.top_p),
-            ("Top-k", self.top_k),
-            ("Repeat penalty", self.repeat_penalty),
-            ("Max tokens", self.max_tokens),
-            ("Seed", self.seed),
+            (self.tr("Temperature"), self.temperature),
+            (self.tr("Top-p"), self.top_p),
+            (self.tr("Top-k"), self.top_k),
+            (self.tr("Repeat penalty"), self.repeat_penalty),
+            (self.tr("Max tokens"), self.max_tokens),
+            (self.tr("Seed"), self.seed),
         ]:
             form.addRow(label, widget)
         self.system_prompt.textChanged.connect(self.changed)
