@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from backend import paths
 from backend.conversations import ConversationStore, StorageError
 from backend.settings import Settings
-from gui import i18n
+from gui import i18n, theme
 from gui.single_instance import SingleInstance
 
 
@@ -21,6 +21,7 @@ def run_app(argv: list[str]) -> int:
     app.setOrganizationName("Hearth")
     settings = Settings()
     i18n.install(app, settings.language)  # before the first widget: every text is translated once, when built
+    theme.apply(app, settings.theme)
     instance = SingleInstance(paths.data_dir())
     if not instance.acquire():
         if instance.ask_running_to_raise():

@@ -19,6 +19,7 @@ from backend.errors import HearthError
 from backend.export import load_export
 from backend.llm_service import LlmService
 from backend.settings import Settings
+from gui import icons
 from gui.benchmark_tab import BenchmarkTab
 from gui.chat_pane import ChatPane
 from gui.dictation_anywhere import AnywhereDictation
@@ -26,7 +27,10 @@ from gui.dictation_panel import DictationPanel
 from gui.error_text import error_text
 from gui.i18n import LanguageMenu
 from gui.model_manager import ModelManager
+from gui.model_picker import offer_installed_models
 from gui.server_panel import ServerPanel
+from gui.settings_dialog import SettingsDialog
+from gui.shortcuts_dialog import ShortcutsDialog
 from gui.voice_mode import VoiceMode
 
 
@@ -56,15 +60,20 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.chat_pane)
         self.model_manager.chat_model_chosen.connect(self._on_model_manager_chat_model_chosen)
         self.model_manager.speech_model_chosen.connect(self.dictation_panel.on_speech_model_chosen)
+        offer_installed_models(self)  # the model pickers' menus and the welcome's suggestion
         self.setAcceptDrops(True)  # model files dropped anywhere on the window are imported
         self.setCentralWidget(self.tabs)
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         file_menu.addAction(self.tr("&New conversation"), QKeySequence.New, self.chat_pane.new_conversation)
         self.export_action = file_menu.addAction(self.tr("&Export conversation…"), self._on_export_triggered)
+        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.settings_action = file_menu.addAction(self.tr("&Settings…"), QKeySequence("Ctrl+,"), self.open_settings)
         file_menu.addSeparator()
         file_menu.addAction(self.tr("&Quit"), QKeySequence.Quit, self.close)
+        self._add_keyboard_menus()
         self.language_menu = LanguageMenu(settings, self)
         self.menuBar().addMenu(self.language_menu)
+        self._add_help_menu()
         self.anywhere = AnywhereDictation(self.dictation_panel, settings, parent=self)
         self.anywhere.attach(self)  # tray icon, global shortcut, File → Dictate into other applications…
         self.chat_pane.input.setFocus()
@@ -94,6 +103,63 @@ class MainWindow(QMainWindow):
             )
         if load_models:
             self.chat_pane.load_model(settings.chat_model)
+
+    def _add_keyboard_menus(self) -> None:
+        """View and Chat menus: every tab and every chat action has a key, and the menus list them."""
+        for page, name in (
+            (self.model_manager, "models"),
+            (self.chat_pane, "chat"),
+            (self.dictation_panel, "dictation"),
+            (self.server_panel, "server"),
+            (self.benchmark_tab, "benchmark"),
+        ):
+            icons.set_tab_icon(self.tabs, page, name)
+        view = self.menuBar().addMenu(self.tr("&View"))
+        for number, (page, label) in enumerate(
+            (
+                (self.model_manager, self.tr("&Models")),
+                (self.chat_pane, self.tr("&Chat")),
+                (self.dictation_panel, self.tr("&Dictation")),
+                (self.server_panel, self.tr("&Server")),
+                (self.benchmark_tab, self.tr("&Benchmark")),
+            ),
+            start=1,
+        ):
+            view.addAction(label, QKeySequence(f"Ctrl+{number}"), lambda p=page: self._show_page(p))
+        chat = self.menuBar().addMenu(self.tr("&Chat"))
+        pane = self.chat_pane
+        chat.addAction(self.tr("Go to the &message box"), QKeySequence("Ctrl+L"), lambda: self._show_page(pane.input))
+        chat.addAction(
+            self.tr("&Search conversations"), QKeySequence.Find, lambda: self._show_page(pane.conversations.search)
+        )
+        self.stop_action = chat.addAction(self.tr("S&top the reply"), QKeySequence("Ctrl+."), pane.stop)
+        chat.addAction(self.tr("&Regenerate the last reply"), QKeySequence("Ctrl+Shift+R"), pane.regenerate)
+        chat.addAction(self.tr("&Edit your last message"), QKeySequence("Ctrl+Shift+E"), pane.edit_last)
+        chat.addAction(self.tr("Conversation se&ttings"), QKeySequence("Ctrl+Shift+,"), pane.settings_button.toggle)
+
+    def _add_help_menu(self) -> None:
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        help_menu.addAction(self.tr("&Keyboard shortcuts"), QKeySequence.HelpContents, self.show_shortcuts)
+
+    def _show_page(self, widget) -> None:
+        """Show the tab holding `widget` and focus it; for a whole tab, its tab, from where Tab walks into it."""
+        page = widget
+        while page is not None and self.tabs.indexOf(page) < 0:
+            page = page.parentWidget()
+        if page is not None:
+            self.tabs.setCurrentWidget(page)
+        (self.tabs.tabBar() if widget is page else widget).setFocus(Qt.ShortcutFocusReason)
+
+    def show_shortcuts(self) -> None:
+        ShortcutsDialog(self).exec()
+
+    def open_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.settings, self)
+        dialog.models_requested.connect(lambda: self._show_page(self.model_manager))
+        dialog.anywhere_requested.connect(self.anywhere.open_settings)
+        dialog.shortcuts_requested.connect(self.show_shortcuts)
+        dialog.open()  # window-modal, and a test can drive it without a nested event loop
+        return dialog
 
     def _on_chat_pane_model_status_changed(self, status: ChatModelStatus | None) -> None:
         self.model_label.setText(status.summary() if status else self.tr("No chat model loaded"))

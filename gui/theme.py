@@ -180,7 +180,10 @@ def _palette(c: Colors) -> QPalette:
 
 
 def style_sheet(c: Colors) -> str:
-    """The few rules the palette cannot say: rounded controls, a focus ring that is always visible, spacing."""
+    """The few rules the palette cannot say: rounded controls, a focus ring that is always visible, spacing.
+
+    Combo and spin boxes keep Fusion's own drawing (it already rings them in the accent when focused): a
+    style-sheet border would make Qt draw their arrows without the style."""
     return f"""
 QPushButton, QToolButton {{
     background: {c.base}; color: {c.text}; border: 1px solid {c.border}; border-radius: 6px;
@@ -194,14 +197,12 @@ QPushButton:pressed, QToolButton:pressed, QPushButton:checked, QToolButton:check
 QPushButton:disabled, QToolButton:disabled {{ color: {c.muted}; background: {c.alt_base}; }}
 QPushButton[primary="true"] {{ background: {c.accent}; color: {c.accent_text}; border-color: {c.accent}; }}
 QPushButton[primary="true"]:disabled {{ background: {c.border}; color: {c.muted}; border-color: {c.border}; }}
-QPushButton:focus, QToolButton:focus, QComboBox:focus, QLineEdit:focus, QPlainTextEdit:focus,
-QTextEdit:focus, QSpinBox:focus, QDoubleSpinBox:focus, QListWidget:focus, QTableView:focus,
-QTreeView:focus, QKeySequenceEdit:focus, QAbstractScrollArea:focus, QCheckBox:focus, QRadioButton:focus,
-QSlider:focus, QTextBrowser:focus {{
-    border: 2px solid {c.accent};
-}}
-QComboBox, QLineEdit, QSpinBox, QDoubleSpinBox, QPlainTextEdit, QListWidget, QTableView, QTreeView {{
+QLineEdit, QPlainTextEdit, QListWidget, QTableView, QTreeView {{
     border: 1px solid {c.border}; border-radius: 6px; padding: 3px 6px; background: {c.base};
+}}
+QPushButton:focus, QToolButton:focus, QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus,
+QListWidget:focus, QTableView:focus, QTreeView:focus, QCheckBox:focus, QRadioButton:focus, QTextBrowser:focus {{
+    border: 2px solid {c.accent};
 }}
 QCheckBox, QRadioButton {{ border: 2px solid transparent; border-radius: 4px; padding: 1px; }}
 QTabWidget::pane {{ border: 1px solid {c.border}; border-radius: {RADIUS}px; top: -1px; }}
