@@ -10,6 +10,8 @@ is spoken sentence by sentence -> listen again.
 - No echo: while a reply is being written or spoken, and for `mute_tail_seconds` after the speaker
   has really gone quiet, the microphone's audio is thrown away; then dictation starts afresh
   (talk-llama's audio.clear()), so Hearth never answers itself.
+- Push-to-talk: with `push_to_talk` only the audio while the key is held counts; in hands-free mode a
+  held key (the window's hold-to-talk) keeps the pause from sending, and letting go sends.
 - A message whose last word is "cancel" is dropped, not sent (as is drop_message(), the window's Esc).
 
 Threads: `run()` reads the microphone and runs Whisper on the caller's thread (the speech engine's
@@ -24,6 +26,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
@@ -65,6 +68,19 @@ class VoiceEvent:
     stop_reason: str | None = None  # reply
 
 
+class Responder(Protocol):
+    """Who answers: `start` begins a reply that stays unseen until `confirm` says its message was sent
+    (an early start the speaker went on from is cancelled through `cancel` and never confirmed)."""
+
+    def start(
+        self, text: str, on_piece: Callable[[str], None], cancel: threading.Event
+    ) -> Future[GenerationResult]: ...
+
+    def confirm(self, reply: Future[GenerationResult]) -> None: ...
+
+    def finished(self, text: str, reply: str) -> None: ...
+
+
 class ChatResponder:
     """The conversation the voice loop holds with the chat model: its own history, on the one LlmService."""
 
@@ -83,6 +99,9 @@ class ChatResponder:
         messages = [{"role": "system", "content": self.system_prompt}] if self.system_prompt else []
         messages += self.history + [{"role": "user", "content": text}]
         return self.service.chat(messages, self.params, cancel=cancel, on_piece=lambda piece, _gen: on_piece(piece))
+
+    def confirm(self, reply: Future[GenerationResult]) -> None:
+        """Headless, nothing is shown: the reply's history is kept once it ends."""
 
     def finished(self, text: str, reply: str) -> None:
         """A sent message and its reply (possibly cut short) join the history."""
@@ -140,7 +159,7 @@ class VoiceLoop:
         self,
         source: AudioSource,
         transcriber: Transcriber,
-        responder: ChatResponder,
+        responder: Responder,
         speech: SpeechOutput,
         config: VoiceConfig = VoiceConfig(),
         on_event: Callable[[VoiceEvent], None] | None = None,
@@ -155,6 +174,7 @@ class VoiceLoop:
         self._keys = threading.Lock()
         self._pressed_at: float | None = None  # push-to-talk: when the key went down (clock time)
         self._released_at: float | None = None  # and up
+        self._hold_dropped = False  # Esc while the key is held: nothing until it is let go is sent
         self._drop = threading.Event()
         self._deaf_until = 0.0  # monotonic: audio captured before this is thrown away
         self.turns = 0  # messages sent
@@ -172,7 +192,10 @@ class VoiceLoop:
                 self._released_at = self.clock()
 
     def drop_message(self) -> None:
-        """Esc: forget what was said so far."""
+        """Esc: forget what was said so far (and, while the key is held, until it is let go)."""
+        with self._keys:
+            if self._pressed_at is not None and self._released_at is None:
+                self._hold_dropped = True
         self._drop.set()
 
     def stop_reply(self) -> None:
@@ -210,16 +233,19 @@ class VoiceLoop:
         heard_from = captured_at - len(chunk) / SAMPLE_RATE
         if heard_from < self._deaf_until:  # the chunk began while the mic was still deaf
             chunk = chunk[len(chunk) - int((captured_at - self._deaf_until) * SAMPLE_RATE) :]
-        release = None
+        with self._keys:
+            pressed, release, hold_dropped = self._pressed_at, self._released_at, self._hold_dropped
         if self.config.push_to_talk:
-            with self._keys:
-                pressed, release = self._pressed_at, self._released_at
             chunk = _within(chunk, captured_at, pressed, release)
-            if release is not None and captured_at >= release:
-                with self._keys:
-                    self._pressed_at = self._released_at = None
-            else:
-                release = None
+        holding = pressed is not None and pressed <= captured_at and (release is None or captured_at < release)
+        if release is not None and captured_at >= release:
+            with self._keys:
+                self._pressed_at = self._released_at = None
+                self._hold_dropped = False
+        else:
+            release = None
+        if hold_dropped and (holding or release is not None):
+            chunk = chunk[:0]
         update = self.session.feed(chunk, captured_at) if len(chunk) else None
         self._watch_voice(chunk)
         if update is not None:
@@ -227,11 +253,11 @@ class VoiceLoop:
             if message != self._heard or update.unconfirmed:
                 self._heard = message
                 self.on_event(VoiceEvent("heard", message, self.clock(), unconfirmed=update.unconfirmed))
-        if release is not None:  # the key is up and all audio until then is in: everything said is final
+        if release is not None and not hold_dropped:  # the key is up and all audio until then is in: send
             self.session.finish()
             self._decide(self.session.committed_text, send=True)
         elif not self.config.push_to_talk:
-            self._maybe_send()
+            self._maybe_send(holding)
 
     def _deaf(self, captured_at: float) -> bool:
         """While Hearth speaks (and a tail after), the microphone's audio is thrown away."""
@@ -255,12 +281,12 @@ class VoiceLoop:
                     self._abandon_early_reply()
         self._samples = self._samples[n * FRAME :]
 
-    def _maybe_send(self) -> None:
+    def _maybe_send(self, holding: bool = False) -> None:
         message = self.session.committed_text
         silent = self._audio_time - self._last_voice
         if not message or self.session.agreement.unconfirmed or silent < self.config.dictation.pause_seconds:
             return
-        self._decide(message, send=silent >= self.config.send_pause_seconds)
+        self._decide(message, send=not holding and silent >= self.config.send_pause_seconds)
 
     def _decide(self, message: str, send: bool) -> None:
         """The phrase has ended: start the reply early, or send (or drop) the message."""
@@ -269,6 +295,8 @@ class VoiceLoop:
         if self._is_cancel(message):
             self._discard("dropped", message)
             return
+        if self._turn is not None and not self._turn.sent and self._turn.text != message:
+            self._abandon_early_reply()  # more words came (the last pass of a released key): answer them all
         if self._turn is None and (send or self.config.early_start):
             self._start_turn(message)
         if send and self._turn is not None and not self._turn.sent:
@@ -285,6 +313,8 @@ class VoiceLoop:
         assert turn is not None
         self.turns += 1
         self.on_event(VoiceEvent("sent", turn.text, self.clock()))
+        assert turn.future is not None
+        self.responder.confirm(turn.future)
         turn.confirm()
         self._new_session(keep_turn=True)
         self._maybe_complete(turn)

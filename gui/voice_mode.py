@@ -12,91 +12,162 @@ from __future__ import annotations
 import threading
 from concurrent.futures import Future
 
-from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from backend.chat_session import ReplyFailed, ReplyRequest
 from backend.errors import HearthError
-from backend.generation_stats import GenerationStats, StopReason
 from backend.llm_service import GenerationResult
 from backend.speech_out import available_voices, default_voice_id, list_output_devices
 from backend.voice_loop import VoiceConfig, VoiceEvent
+from gui.talk_key import TalkKey
 
 Queued = Qt.ConnectionType.QueuedConnection
 SETTING_VOICE, SETTING_OUTPUT, SETTING_PAUSE = "voice_id", "voice_output_device", "voice_send_pause_seconds"
+SETTING_TALK_KEY = "voice_talk_key"  # a QKeySequence, "Ctrl+Space" unless set
+
+
+class _AnyCancel:
+    """An early reply's cancel, as the engine sees it: set by the voice loop (the speaker went on, or
+    Stop), by the pane's own Stop once the reply is shown there, or by the engine queue closing."""
+
+    def __init__(self, *events: threading.Event):
+        self._own = threading.Event()
+        self.events = [self._own, *events]
+
+    def is_set(self) -> bool:
+        return any(event.is_set() for event in self.events)
+
+    def set(self) -> None:
+        self._own.set()
+
+    def also(self, event: threading.Event) -> None:
+        self.events.append(event)
+
+
+class _EarlyReply:
+    """A reply begun when the phrase ended, unseen until its message is sent; then the pane adopts it."""
+
+    def __init__(self, text: str, on_voice_piece, loop_cancel: threading.Event):
+        self.text, self.on_voice_piece = text, on_voice_piece
+        self.cancel = _AnyCancel(loop_cancel)
+        self.future: Future[GenerationResult] = Future()  # what the voice loop waits on
+        self.future.set_running_or_notify_cancel()
+        self.messages: list[dict] = []  # the prompt it was begun with
+        self.engine: Future[GenerationResult] | None = None
+        self.adopted = False
+        self._lock = threading.Lock()
+        self._pieces: list[str] = []
+        self._generation = None
+        self._relay = None
+
+    def begin(self, pane) -> None:  # on the GUI thread
+        system = pane.conv_settings.system_text()
+        self.messages = [m.as_dict() for m in pane.session.history(system)] + [{"role": "user", "content": self.text}]
+        self.engine = pane.llm_service.chat(
+            self.messages, pane.conv_settings.params(), cancel=self.cancel, on_piece=self._on_engine_piece
+        )
+        self.engine.add_done_callback(self._on_engine_done)
+
+    def adopt(self, pane, request: ReplyRequest) -> bool:
+        """The pane sent the message: its reply is this one, from the first piece on (GUI thread)."""
+        if request.message_dicts() != self.messages:
+            return False
+        self.cancel.also(request.cancel)
+        relay = pane.worker.relay(request.request_id)
+        with self._lock:
+            if self._pieces:
+                relay.on_piece("".join(self._pieces), self._generation)
+            self._relay = relay
+        self.engine.add_done_callback(relay.on_done)
+        self.adopted = True
+        return True
+
+    def fail(self, error: Exception) -> None:
+        with self._lock:
+            if not self.future.done():
+                self.future.set_exception(error)
+
+    def _on_engine_piece(self, piece: str, generation) -> None:  # on the engine thread
+        with self._lock:
+            self._pieces.append(piece)
+            self._generation = generation
+            if self._relay is not None:
+                self._relay.on_piece(piece, generation)
+        self.on_voice_piece(piece)
+
+    def _on_engine_done(self, engine: Future) -> None:
+        try:
+            result = engine.result()
+        except Exception as exc:
+            self.fail(exc)
+            return
+        with self._lock:
+            if not self.future.done():
+                self.future.set_result(result)
 
 
 class PaneResponder(QObject):
-    """What VoiceLoop talks to: each message is sent through the chat pane; its tokens come back here."""
+    """What VoiceLoop talks to in the window. A reply is begun on the chat engine as soon as the phrase
+    ends (with the prompt the pane would send), unseen; when the loop confirms the message, it is sent
+    through the chat pane like a typed one (shown, saved) and the reply so far, and what follows,
+    streams into it. The same early start as `main.py talk`, shown in the window."""
 
-    send_requested = Signal(str)
+    begin_requested = Signal(object)  # _EarlyReply
+    show_requested = Signal(object)
 
     def __init__(self, pane):
         super().__init__()
         self.pane = pane
-        self._lock = threading.Lock()
-        self._job: tuple[Future, object, threading.Event] | None = None
-        self._text: list[str] = []
-        self.send_requested.connect(self._on_send_requested, Queued)
-        pane.worker.tokens_received.connect(self._on_worker_tokens_received, Queued)
-        pane.generation_finished.connect(self._on_pane_generation_finished)
-        self._cancel_watch = QTimer(self)
-        self._cancel_watch.setInterval(50)
-        self._cancel_watch.timeout.connect(self._check_cancel)
+        self._latest: _EarlyReply | None = None
+        self.begin_requested.connect(self._on_begin_requested, Queued)
+        self.show_requested.connect(self._on_show_requested, Queued)
 
     def start(self, text: str, on_piece, cancel: threading.Event) -> Future:  # on the voice thread
-        future: Future = Future()
-        future.set_running_or_notify_cancel()
-        with self._lock:
-            self._job, self._text = (future, on_piece, cancel), []
-        self.send_requested.emit(text)
-        return future
+        early = _EarlyReply(text, on_piece, cancel)
+        self._latest = early
+        self.begin_requested.emit(early)
+        return early.future
+
+    def confirm(self, reply: Future) -> None:  # on the voice thread
+        early = self._latest
+        if early is not None and early.future is reply:
+            self.show_requested.emit(early)
 
     def finished(self, text: str, reply: str) -> None:
         """The pane's chat session already holds the conversation."""
 
-    @Slot(str)
-    def _on_send_requested(self, text: str) -> None:
-        self.pane.input.setPlainText(text)
-        self.pane.send()
-        if not self.pane.generating:
-            self._end(error=HearthError("the message was not sent: load a chat model first"))
-            return
-        self._cancel_watch.start()
-
-    @Slot(int, str)
-    def _on_worker_tokens_received(self, request_id: int, text: str) -> None:
-        with self._lock:
-            job = self._job
-        if job is not None and self.pane.session.is_current(request_id):
-            self._text.append(text)
-            job[1](text)
-
-    @Slot(dict)
-    def _on_pane_generation_finished(self, stats: dict) -> None:
-        try:
-            reason = StopReason(stats.get("stop_reason", "done"))
-        except ValueError:
-            reason = StopReason.DONE
-        self._end(reason=reason)
-
-    def _check_cancel(self) -> None:
-        with self._lock:
-            job = self._job
-        if job is not None and job[2].is_set() and self.pane.generating:
-            self.pane.stop()
-
-    def _end(self, reason: StopReason = StopReason.DONE, error: Exception | None = None) -> None:
-        self._cancel_watch.stop()
-        with self._lock:
-            job, self._job = self._job, None
-        if job is None:
-            return
-        if error is not None:
-            job[0].set_exception(error)
+    @Slot(object)
+    def _on_begin_requested(self, early: _EarlyReply) -> None:
+        if early.cancel.is_set():
+            early.fail(HearthError(self.tr("the message was dropped")))
+        elif not self.pane.model_info:
+            early.fail(HearthError(self.tr("the message was not sent: load a chat model first")))
+        elif self.pane.generating:
+            early.fail(HearthError(self.tr("the message was not sent: a reply is still being written")))
         else:
-            stats = GenerationStats(stop_reason=reason)
-            job[0].set_result(GenerationResult("".join(self._text), stats, None, ""))
+            try:
+                early.begin(self.pane)
+            except HearthError as exc:  # the engine's queue is full or closing
+                early.fail(exc)
+
+    @Slot(object)
+    def _on_show_requested(self, early: _EarlyReply) -> None:
+        if early.engine is None:
+            return  # it never began; the loop says why
+        pane = self.pane
+        pane.input.setPlainText(early.text)
+        pane.send_with(lambda request: self._adopt(early, request))
+        if not early.adopted:
+            early.cancel.set()
+            early.fail(HearthError(self.tr("the message was not sent; say it again")))
+
+    def _adopt(self, early: _EarlyReply, request: ReplyRequest) -> None:
+        if not early.adopt(self.pane, request):  # the conversation changed while the reply was begun
+            self.pane.worker.generation_failed.emit(
+                ReplyFailed(request.request_id, self.tr("the conversation changed while you spoke; say it again"))
+            )
 
 
 class VoiceWorker(QObject):
@@ -154,9 +225,16 @@ class VoiceMode(QWidget):
         self.voice_button.setToolTip("Talk to the model and hear it answer (Ctrl+Shift+V)")
         self.voice_button.toggled.connect(self._on_voice_button_toggled)
         self.talk_button = QPushButton("Hold to talk")
-        self.talk_button.setToolTip("Push-to-talk: speak while holding; the message is sent when you let go")
         self.talk_button.pressed.connect(lambda: self._loop_call("set_talking", True))
         self.talk_button.released.connect(lambda: self._loop_call("set_talking", False))
+        self.talk_key = TalkKey(
+            pane, settings.get(SETTING_TALK_KEY), self._on_talk_key_held, self.talk_button.isEnabled
+        )
+        self.talk_button.setToolTip(
+            self.tr("Push-to-talk: speak while holding it (or {key}); the message is sent when you let go").format(
+                key=self.talk_key.text()
+            )
+        )
         self.voice_box = QComboBox()
         self.voice_box.setToolTip("The voice replies are spoken with")
         self.output_box = QComboBox()
@@ -197,6 +275,10 @@ class VoiceMode(QWidget):
             if dev.index == self.settings.get(SETTING_OUTPUT):
                 self.output_box.setCurrentIndex(self.output_box.count() - 1)
 
+    def _on_talk_key_held(self, down: bool) -> None:
+        self.talk_button.setDown(down)
+        self._loop_call("set_talking", down)
+
     @property
     def active(self) -> bool:
         return self._thread is not None
@@ -222,7 +304,7 @@ class VoiceMode(QWidget):
     def start(self) -> None:
         if self.active:
             return
-        config = VoiceConfig(send_pause_seconds=float(self.settings.get(SETTING_PAUSE) or 1.2), early_start=False)
+        config = VoiceConfig(send_pause_seconds=float(self.settings.get(SETTING_PAUSE) or 1.2))
         self._worker = VoiceWorker(
             self.responder,
             self.settings.speech_model,
@@ -249,6 +331,7 @@ class VoiceMode(QWidget):
             self._loop_call("stop_reply")
 
     def shutdown(self, timeout_ms: int = 10_000) -> None:
+        self.talk_key.close()
         self.stop()
         if self._thread is not None:
             self._thread.quit()

@@ -140,3 +140,24 @@ def test_push_to_talk_sends_when_the_key_is_released(whisper, service):
     conv.run()
     sent = conv.of("sent")
     assert len(sent) == 1 and wer(QUESTION, sent[0].text) <= 0.25, [(e.kind, e.text) for e in conv.events]
+
+
+def test_a_held_key_in_hands_free_mode_keeps_a_long_pause_from_sending(whisper, service):
+    first, second = spoken("Tell me a fun fact"), spoken("about the moon.")
+    audio = np.concatenate([silence(0.5), first, silence(2.5), second, silence(0.3)])
+    conv = Conversation(whisper, service, audio, until=lambda c: bool(c.of("sent")), max_seconds=60)
+    release_at = len(audio) / SAMPLE_RATE
+
+    def keys():
+        while conv.source.start is None:
+            time.sleep(0.01)
+        conv.loop.set_talking(True)
+        time.sleep(max(0.0, conv.source.start + release_at - time.monotonic()))
+        conv.loop.set_talking(False)
+
+    threading.Thread(target=keys, daemon=True).start()
+    conv.run()
+    sent = conv.of("sent")
+    assert len(sent) == 1, [(e.kind, e.text) for e in conv.events]
+    assert wer("Tell me a fun fact about the moon.", sent[0].text) <= 0.25, sent[0].text
+    assert sent[0].at >= conv.speech_end(release_at), "sent before the key was let go"
