@@ -22,23 +22,43 @@ from PySide6.QtWidgets import (
 )
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ShortcutsDialog", text)
-
-
 def _built_in() -> list[tuple[str, str, str]]:
     """(section, what it does, keys) for keys handled inside widgets, which no action or shortcut holds."""
-    everywhere, chat, dictation = _tr("Everywhere"), _tr("Chat"), _tr("Dictation")
+    everywhere, chat, dictation = (
+        QCoreApplication.translate("ShortcutsDialog", "Everywhere"),
+        QCoreApplication.translate("ShortcutsDialog", "Chat"),
+        QCoreApplication.translate("ShortcutsDialog", "Dictation"),
+    )
     return [
-        (everywhere, _tr("Move to the next or previous control"), "Tab / Shift+Tab"),
-        (everywhere, _tr("Press the focused button, tick the focused box"), _tr("Space")),
-        (everywhere, _tr("Open a menu"), _tr("Alt + the menu's underlined letter, or F10")),
-        (everywhere, _tr("Next or previous tab when the tab bar has focus"), _tr("Left / Right")),
-        (everywhere, _tr("Close a dialog or menu"), "Esc"),
-        (chat, _tr("Send the message"), "Enter"),
-        (chat, _tr("New line in the message"), "Shift+Enter"),
-        (chat, _tr("Choose a conversation (in the list)"), _tr("Up / Down")),
-        (dictation, _tr("Open a drop-down (device, language)"), "Alt+Down"),
+        (
+            everywhere,
+            QCoreApplication.translate("ShortcutsDialog", "Move to the next or previous control"),
+            "Tab / Shift+Tab",
+        ),
+        (
+            everywhere,
+            QCoreApplication.translate("ShortcutsDialog", "Press the focused button, tick the focused box"),
+            QCoreApplication.translate("ShortcutsDialog", "Space"),
+        ),
+        (
+            everywhere,
+            QCoreApplication.translate("ShortcutsDialog", "Open a menu"),
+            QCoreApplication.translate("ShortcutsDialog", "Alt + the menu's underlined letter, or F10"),
+        ),
+        (
+            everywhere,
+            QCoreApplication.translate("ShortcutsDialog", "Next or previous tab when the tab bar has focus"),
+            QCoreApplication.translate("ShortcutsDialog", "Left / Right"),
+        ),
+        (everywhere, QCoreApplication.translate("ShortcutsDialog", "Close a dialog or menu"), "Esc"),
+        (chat, QCoreApplication.translate("ShortcutsDialog", "Send the message"), "Enter"),
+        (chat, QCoreApplication.translate("ShortcutsDialog", "New line in the message"), "Shift+Enter"),
+        (
+            chat,
+            QCoreApplication.translate("ShortcutsDialog", "Choose a conversation (in the list)"),
+            QCoreApplication.translate("ShortcutsDialog", "Up / Down"),
+        ),
+        (dictation, QCoreApplication.translate("ShortcutsDialog", "Open a drop-down (device, language)"), "Alt+Down"),
     ]
 
 
@@ -55,7 +75,9 @@ def collect(window: QWidget) -> list[tuple[str, str, str]]:
         if not keys or not action.text():
             continue
         menus = [o for o in action.associatedObjects() if hasattr(o, "title") and o.title()]
-        section = menus[0].title().replace("&", "") if menus else _tr("Window")
+        section = (
+            menus[0].title().replace("&", "") if menus else QCoreApplication.translate("ShortcutsDialog", "Window")
+        )
         text = action.text().replace("&", "").rstrip("…").rstrip(".")
         key_text = ", ".join(_key_text(k) for k in keys)
         if key_text not in seen:
@@ -68,7 +90,9 @@ def collect(window: QWidget) -> list[tuple[str, str, str]]:
         # Panels describe their shortcuts with whatsThis ("Section: what it does").
         described = shortcut.whatsThis() or shortcut.objectName()
         section, _, text = described.partition(": ")
-        rows.append((section if text else _tr("Window"), text or described, key_text))
+        rows.append(
+            (section if text else QCoreApplication.translate("ShortcutsDialog", "Window"), text or described, key_text)
+        )
         seen.add(key_text)
     rows.extend(_built_in())
     return rows

@@ -28,10 +28,6 @@ USER_BUBBLE_SHARE = 0.8  # your messages take at most this much of the width, li
 ANNOUNCE_CHARS = 600  # a screen reader reads the start of a long reply; the rest is in the bubble
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MessageView", text)
-
-
 def announce(widget: QWidget, message: str) -> None:
     """Tell screen readers `message` without moving focus (a polite live-region announcement)."""
     event = QAccessibleAnnouncementEvent(widget, message)
@@ -87,19 +83,21 @@ class _AutoHeightBrowser(QTextBrowser):
 
 
 def stats_summary(stats: dict) -> str:
-    parts = [_tr("{n} tokens").format(n=stats.get("generated_tokens", 0))]
+    parts = [QCoreApplication.translate("MessageView", "{n} tokens").format(n=stats.get("generated_tokens", 0))]
     if stats.get("tokens_per_second"):
-        parts.append(_tr("{rate:.1f} t/s").format(rate=stats["tokens_per_second"]))
+        parts.append(
+            QCoreApplication.translate("MessageView", "{rate:.1f} t/s").format(rate=stats["tokens_per_second"])
+        )
     if stats.get("ttft_ms"):
-        parts.append(_tr("TTFT {ms:.0f} ms").format(ms=stats["ttft_ms"]))
+        parts.append(QCoreApplication.translate("MessageView", "TTFT {ms:.0f} ms").format(ms=stats["ttft_ms"]))
     reason = stats.get("stop_reason")
     if reason and reason != "done":
         parts.append(
             {
-                "stopped": _tr("stopped"),
-                "length": _tr("max tokens reached"),
-                "context_full": _tr("context full"),
-                "error": _tr("error"),
+                "stopped": QCoreApplication.translate("MessageView", "stopped"),
+                "length": QCoreApplication.translate("MessageView", "max tokens reached"),
+                "context_full": QCoreApplication.translate("MessageView", "context full"),
+                "error": QCoreApplication.translate("MessageView", "error"),
             }.get(reason, reason)
         )
     return " · ".join(parts)
@@ -107,30 +105,45 @@ def stats_summary(stats: dict) -> str:
 
 def _stats_rows(stats: dict) -> list[tuple[str, str]]:
     return [
-        (_tr("Load"), _tr("{ms:.0f} ms").format(ms=stats.get("load_ms", 0))),
         (
-            _tr("Prompt"),
-            _tr("{n} tokens ({cached} cached)").format(
+            QCoreApplication.translate("MessageView", "Load"),
+            QCoreApplication.translate("MessageView", "{ms:.0f} ms").format(ms=stats.get("load_ms", 0)),
+        ),
+        (
+            QCoreApplication.translate("MessageView", "Prompt"),
+            QCoreApplication.translate("MessageView", "{n} tokens ({cached} cached)").format(
                 n=stats.get("prompt_tokens", 0), cached=stats.get("cached_tokens", 0)
             ),
         ),
         (
-            _tr("Prompt eval"),
-            _tr("{ms:.0f} ms · {rate:.1f} t/s").format(
+            QCoreApplication.translate("MessageView", "Prompt eval"),
+            QCoreApplication.translate("MessageView", "{ms:.0f} ms · {rate:.1f} t/s").format(
                 ms=stats.get("prompt_eval_ms", 0), rate=stats.get("prompt_tokens_per_second", 0)
             ),
         ),
-        (_tr("Generated"), _tr("{n} tokens").format(n=stats.get("generated_tokens", 0))),
         (
-            _tr("Eval"),
-            _tr("{ms:.0f} ms · {rate:.1f} t/s").format(
+            QCoreApplication.translate("MessageView", "Generated"),
+            QCoreApplication.translate("MessageView", "{n} tokens").format(n=stats.get("generated_tokens", 0)),
+        ),
+        (
+            QCoreApplication.translate("MessageView", "Eval"),
+            QCoreApplication.translate("MessageView", "{ms:.0f} ms · {rate:.1f} t/s").format(
                 ms=stats.get("eval_ms", 0), rate=stats.get("tokens_per_second", 0)
             ),
         ),
-        (_tr("Time to first token"), _tr("{ms:.0f} ms").format(ms=stats.get("ttft_ms", 0))),
-        (_tr("Total"), _tr("{ms:.0f} ms").format(ms=stats.get("total_ms", 0))),
-        (_tr("Context"), f"{stats.get('context_used', 0)} / {stats.get('n_ctx', 0)}"),
-        (_tr("Stopped because"), str(stats.get("stop_reason") or "")),
+        (
+            QCoreApplication.translate("MessageView", "Time to first token"),
+            QCoreApplication.translate("MessageView", "{ms:.0f} ms").format(ms=stats.get("ttft_ms", 0)),
+        ),
+        (
+            QCoreApplication.translate("MessageView", "Total"),
+            QCoreApplication.translate("MessageView", "{ms:.0f} ms").format(ms=stats.get("total_ms", 0)),
+        ),
+        (
+            QCoreApplication.translate("MessageView", "Context"),
+            f"{stats.get('context_used', 0)} / {stats.get('n_ctx', 0)}",
+        ),
+        (QCoreApplication.translate("MessageView", "Stopped because"), str(stats.get("stop_reason") or "")),
     ]
 
 
@@ -156,10 +169,18 @@ class MessageBubble(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
         layout.setSpacing(2)
-        self.header = QLabel(_tr("You") if role == "user" else _tr("Assistant"))
+        self.header = QLabel(
+            QCoreApplication.translate("MessageView", "You")
+            if role == "user"
+            else QCoreApplication.translate("MessageView", "Assistant")
+        )
         layout.addWidget(self.header)
         self.body = _AutoHeightBrowser()
-        self.body.setAccessibleName(_tr("Your message") if role == "user" else _tr("Reply"))
+        self.body.setAccessibleName(
+            QCoreApplication.translate("MessageView", "Your message")
+            if role == "user"
+            else QCoreApplication.translate("MessageView", "Reply")
+        )
         self.body.anchorClicked.connect(self._on_body_anchor_clicked)
         layout.addWidget(self.body)
         footer_row = QHBoxLayout()
@@ -174,8 +195,8 @@ class MessageBubble(QFrame):
         self.details_button.setAutoRaise(True)
         self.details_button.setCheckable(True)
         self.details_button.setIconSize(QSize(14, 14))
-        self.details_button.setAccessibleName(_tr("Timing details"))
-        self.details_button.setToolTip(_tr("Show this reply's timing details"))
+        self.details_button.setAccessibleName(QCoreApplication.translate("MessageView", "Timing details"))
+        self.details_button.setToolTip(QCoreApplication.translate("MessageView", "Show this reply's timing details"))
         icons.set_icon(self.details_button, "info", "muted")
         self.details_button.setVisible(False)
         footer_row.addWidget(self.details_button)
@@ -184,7 +205,7 @@ class MessageBubble(QFrame):
         self.details = QLabel()
         self.details.setVisible(False)
         self.details.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
-        self.details.setAccessibleName(_tr("Timing details"))
+        self.details.setAccessibleName(QCoreApplication.translate("MessageView", "Timing details"))
         layout.addWidget(self.details)
         self.details_button.toggled.connect(self.details.setVisible)
         theme.notifier().changed.connect(self._on_theme_changed)
@@ -208,7 +229,9 @@ class MessageBubble(QFrame):
             self.body.setPlainText(
                 text[:LONG_MESSAGE_CHARS]
                 + "\n\n"
-                + _tr("… {hidden} more characters not shown (the whole message is saved).").format(hidden=f"{hidden:,}")
+                + QCoreApplication.translate(
+                    "MessageView", "… {hidden} more characters not shown (the whole message is saved)."
+                ).format(hidden=f"{hidden:,}")
             )
         else:
             html_text, self.code_blocks = render_markdown(text)
@@ -269,7 +292,7 @@ class MessageView(QScrollArea):
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.setFrameShape(QFrame.NoFrame)
-        self.setAccessibleName(_tr("Conversation"))
+        self.setAccessibleName(QCoreApplication.translate("MessageView", "Conversation"))
         self._inner = QWidget()
         self._layout = QVBoxLayout(self._inner)
         self._layout.setContentsMargins(12, 12, 12, 12)
@@ -316,7 +339,7 @@ class MessageView(QScrollArea):
             return
         if len(text) > ANNOUNCE_CHARS:
             text = text[:ANNOUNCE_CHARS] + "…"
-        announce(self, _tr("Reply: {text}").format(text=text))
+        announce(self, QCoreApplication.translate("MessageView", "Reply: {text}").format(text=text))
 
     def _user_width(self) -> int:
         return max(240, int(self.viewport().width() * USER_BUBBLE_SHARE))
