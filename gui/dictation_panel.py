@@ -11,7 +11,7 @@ import html
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QLocale, Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -31,8 +31,9 @@ from PySide6.QtWidgets import (
 
 from backend.audio import AudioDeviceError, list_input_devices
 from backend.defaults import SPOKEN_LANGUAGES, WHISPER_FRAMES_PER_SECOND, default_spoken_language
+from backend.errors import HearthError
 from backend.file_transcription import OutputExistsError, check_output_path
-from backend.models import bundled
+from backend.models import bundled, registry
 from backend.settings import Settings
 from backend.speech import Segment
 from backend.speech_jobs import (
@@ -45,11 +46,12 @@ from backend.speech_jobs import (
 )
 from backend.subtitles import FORMATS, write
 from backend.transcript import RecordingEnded, RecordingUpdate, Transcript
+from gui.error_text import error_text, message_text
+from gui.model_picker import ModelChoice, ModelPicker
 from gui.speech_worker import SourceFactory, SpeechWorker, open_microphone
 from gui.threads import start_worker_thread, stop_worker_thread
 from gui.widgets.level_meter import LevelMeter
 
-LANGUAGES = [("auto", "Detect language"), *SPOKEN_LANGUAGES.items()]
 DEFAULT_DEVICE = -1  # the combo's data for "the system default"
 
 
@@ -89,22 +91,27 @@ class DictationPanel(QWidget):
     def _build(self) -> None:
         self.device_combo = QComboBox()
         self.device_combo.setMinimumWidth(220)
-        self.refresh_button = QPushButton("Refresh")
+        self.refresh_button = QPushButton(self.tr("Refresh"))
         self.refresh_button.clicked.connect(self.refresh_devices)
         self.language_combo = QComboBox()
-        for code, name in LANGUAGES:
+        for code, name in self._language_names().items():
             self.language_combo.addItem(name, code)
         self.language_combo.setCurrentIndex(self.language_combo.findData(default_spoken_language()))
         self.language_combo.currentIndexChanged.connect(self._on_language_changed)
-        self.translate_check = QCheckBox("Translate to English")
-        self.record_button = QPushButton("Record")
-        self.record_button.setToolTip("Start or stop dictation (Ctrl+R)")
+        self.translate_check = QCheckBox(self.tr("Translate to English"))
+        self.record_button = QPushButton(self.tr("Record"))
+        self.record_button.setToolTip(self.tr("Start or stop dictation (Ctrl+R)"))
         self.record_button.clicked.connect(self.toggle_recording)
         QShortcut(QKeySequence("Ctrl+R"), self, self.toggle_recording)
         self.level_meter = LevelMeter()
 
+        self.speech_picker = ModelPicker(self.tr("Speech model:"))
+        self.speech_picker.add_provider(self._automatic_choices)
+        self.speech_picker.chosen.connect(self._on_speech_picker_chosen)
+        self._show_chosen_speech_model()
+
         top = QHBoxLayout()
-        top.addWidget(QLabel("Microphone:"))
+        top.addWidget(QLabel(self.tr("Microphone:")))
         top.addWidget(self.device_combo, 1)
         top.addWidget(self.refresh_button)
         top.addWidget(self.language_combo)
@@ -121,20 +128,20 @@ class DictationPanel(QWidget):
         self.text_view = QTextBrowser()
         self.text_view.setObjectName("dictation_text")
         self.text_view.setPlaceholderText(
-            "Press Record and speak. Unconfirmed words are grey; they turn black once final."
+            self.tr("Press Record and speak. Unconfirmed words are grey; they turn black once final.")
         )
         self.stats = QLabel()
         self.stats.setObjectName("dictation_stats")
         self.stats.setTextFormat(Qt.PlainText)
 
-        self.copy_button = QPushButton("Copy")
+        self.copy_button = QPushButton(self.tr("Copy"))
         self.copy_button.clicked.connect(self.copy_text)
-        self.clear_button = QPushButton("Clear")
+        self.clear_button = QPushButton(self.tr("Clear"))
         self.clear_button.clicked.connect(self.clear_text)
-        self.export_button = QPushButton("Export…")
-        self.export_button.setToolTip("Save as TXT, SRT or VTT (with timestamps)")
+        self.export_button = QPushButton(self.tr("Export…"))
+        self.export_button.setToolTip(self.tr("Save as TXT, SRT or VTT (with timestamps)"))
         self.export_button.clicked.connect(self._on_export_clicked)
-        self.send_button = QPushButton("Send to chat")
+        self.send_button = QPushButton(self.tr("Send to chat"))
         self.send_button.clicked.connect(self._on_send_clicked)
         actions = QHBoxLayout()
         actions.addWidget(self.stats, 1)
@@ -142,20 +149,20 @@ class DictationPanel(QWidget):
             actions.addWidget(button)
 
         self.file_edit = QLineEdit()
-        self.file_edit.setPlaceholderText("An audio or video file (or drop one here)")
+        self.file_edit.setPlaceholderText(self.tr("An audio or video file (or drop one here)"))
         self.file_edit.textChanged.connect(self._on_file_edit_changed)
-        browse = QPushButton("Browse…")
+        browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(self._on_browse_clicked)
         self.output_edit = QLineEdit()
-        self.output_edit.setPlaceholderText("Output path without extension")
-        save_as = QPushButton("Save as…")
+        self.output_edit.setPlaceholderText(self.tr("Output path without extension"))
+        save_as = QPushButton(self.tr("Save as…"))
         save_as.clicked.connect(self._on_save_as_clicked)
         self.format_checks = {fmt: QCheckBox(fmt.upper()) for fmt in FORMATS}
         for check in self.format_checks.values():
             check.setChecked(True)
-        self.transcribe_button = QPushButton("Transcribe")
+        self.transcribe_button = QPushButton(self.tr("Transcribe"))
         self.transcribe_button.clicked.connect(self.start_file_transcription)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.clicked.connect(self.cancel_file_transcription)
         self.file_progress = QProgressBar()
         self.file_status = QLabel()
@@ -163,13 +170,13 @@ class DictationPanel(QWidget):
         self.file_status.setTextFormat(Qt.PlainText)  # it quotes file names
         self.file_status.setWordWrap(True)
 
-        box = QGroupBox("Transcribe a file")
+        box = QGroupBox(self.tr("Transcribe a file"))
         grid = QVBoxLayout(box)
         row1 = QHBoxLayout()
         row1.addWidget(self.file_edit, 1)
         row1.addWidget(browse)
         row2 = QHBoxLayout()
-        row2.addWidget(QLabel("Write to:"))
+        row2.addWidget(QLabel(self.tr("Write to:")))
         row2.addWidget(self.output_edit, 1)
         row2.addWidget(save_as)
         for check in self.format_checks.values():
@@ -183,6 +190,7 @@ class DictationPanel(QWidget):
         grid.addWidget(self.file_status)
 
         layout = QVBoxLayout(self)
+        layout.addWidget(self.speech_picker)
         layout.addLayout(top)
         layout.addLayout(meter)
         layout.addWidget(self.message)
@@ -202,12 +210,20 @@ class DictationPanel(QWidget):
     def _update_buttons(self) -> None:
         busy = self.recording or self.transcribing
         stopping = self.recording and self._dictation.stop.is_set()
-        self.record_button.setText("Finishing…" if stopping else "Stop" if self.recording else "Record")
+        self.record_button.setText(
+            self.tr("Finishing…") if stopping else self.tr("Stop") if self.recording else self.tr("Record")
+        )
         self.record_button.setEnabled(not self.transcribing and not stopping)
         self.device_combo.setEnabled(not busy)
         self.refresh_button.setEnabled(not busy)
         for widget in (self.language_combo, self.translate_check):
             widget.setEnabled(not busy and self._multilingual is not False)
+        self.speech_picker.setEnabled(not busy)
+        self.speech_picker.button.setToolTip(
+            self.tr("Stop recording or transcribing first, then switch the model")
+            if busy
+            else self.tr("The model that turns speech into text; click to switch")
+        )
         has_text = bool(self.text())
         for button in (self.copy_button, self.send_button):
             button.setEnabled(has_text)
@@ -215,6 +231,24 @@ class DictationPanel(QWidget):
         self.clear_button.setEnabled(has_text and not self.recording)
         self.transcribe_button.setEnabled(not busy and bool(self.file_edit.text().strip()))
         self.cancel_button.setEnabled(self.transcribing)
+
+    def _language_names(self) -> dict[str, str]:
+        """Detection first, then the spoken languages by their names in the window's language."""
+        names = {
+            "auto": self.tr("Detect language"),
+            "en": self.tr("English"),
+            "de": self.tr("German"),
+            "fr": self.tr("French"),
+            "es": self.tr("Spanish"),
+            "it": self.tr("Italian"),
+            "pt": self.tr("Portuguese"),
+            "nl": self.tr("Dutch"),
+            "pl": self.tr("Polish"),
+            "ru": self.tr("Russian"),
+            "zh": self.tr("Chinese"),
+            "ja": self.tr("Japanese"),
+        }
+        return {"auto": names["auto"], **{code: names.get(code, name) for code, name in SPOKEN_LANGUAGES.items()}}
 
     def _show_message(self, text: str) -> None:
         self.message.setText(text[:1].upper() + text[1:])
@@ -229,12 +263,16 @@ class DictationPanel(QWidget):
             devices = list_input_devices(rescan=True)  # a microphone plugged in after start-up must show
         except AudioDeviceError as exc:
             devices = []
-            self._show_message(str(exc))
-        self.device_combo.addItem("System default", DEFAULT_DEVICE)
+            self._show_message(error_text(exc))
+        self.device_combo.addItem(self.tr("System default"), DEFAULT_DEVICE)
         for dev in devices:
-            self.device_combo.addItem(f"{dev.name} ({dev.default_rate} Hz)", dev.index)
+            self.device_combo.addItem(
+                self.tr("{name} ({rate} Hz)").format(name=dev.name, rate=dev.default_rate), dev.index
+            )
         if not devices:
-            self._show_message("No microphone found: connect one and press Refresh. Files can still be transcribed.")
+            self._show_message(
+                self.tr("No microphone found: connect one and press Refresh. Files can still be transcribed.")
+            )
 
     def _options(self) -> SpeechOptions:
         return SpeechOptions(self.language_combo.currentData(), self.translate_check.isChecked())
@@ -288,20 +326,90 @@ class DictationPanel(QWidget):
     @Slot(object)
     def _on_worker_model_loaded(self, status: SpeechModelStatus) -> None:
         self.stats.setText(
-            f"Whisper {status.size} · {status.n_threads} threads · "
-            f"window {status.audio_ctx / WHISPER_FRAMES_PER_SECOND:.0f} s for files, {status.live_window_s:.0f} s live"
+            self.tr(
+                "Whisper {size} · %n thread(s) · window {window} s for files, {live} s live", "", status.n_threads
+            ).format(
+                size=status.size,
+                window=f"{status.audio_ctx / WHISPER_FRAMES_PER_SECOND:.0f}",
+                live=f"{status.live_window_s:.0f}",
+            )
         )
         # The bundled models are chosen by language, so an English-only one never narrows the choice.
-        self._multilingual = status.multilingual or not self.settings.speech_model
-        self.language_combo.setToolTip("" if self._multilingual else "This model understands English only")
-        if not self._multilingual:
-            self.language_combo.setCurrentIndex(self.language_combo.findData("en"))
-            self.translate_check.setChecked(False)
+        self._set_languages(status.multilingual or not self.settings.speech_model)
+        chosen = self.settings.speech_model
+        if chosen:
+            self._show_chosen_speech_model()
+        else:
+            self.speech_picker.set_current("", *self._automatic_title(status.size))
         self._update_buttons()
+
+    # --- the speech model ----------------------------------------------------------------------
+
+    def _automatic_title(self, size: str = "") -> tuple[str, str]:
+        title = self.tr("Automatic, by language") + (f" (Whisper {size})" if size else "")
+        return title, self.tr("tiny.en for English, base for other languages")
+
+    def _automatic_choices(self) -> list[ModelChoice]:
+        """The bundled pair, chosen per language: the first entry of the menu."""
+        return [ModelChoice("", *self._automatic_title())]
+
+    def _show_chosen_speech_model(self) -> None:
+        """Name the chosen model (read from its header) and offer only the languages it understands."""
+        path = self.settings.speech_model
+        if not path:
+            self.speech_picker.set_current("", *self._automatic_title())
+            self._set_languages(True)
+            return
+        try:
+            model = registry.describe(Path(path))
+        except (HearthError, OSError):
+            self.speech_picker.set_current(path, Path(path).name, self.tr("cannot be read"))
+            return
+        english_only = model.languages == "English only"
+        detail = self.tr("English only") if english_only else self.tr("multilingual")
+        self.speech_picker.set_current(path, model.title, detail)
+        self._set_languages(not english_only)
+
+    def _set_languages(self, multilingual: bool) -> None:
+        """Offer what the model can do: an English-only model gets English alone, never "Detect language"."""
+        if multilingual == self._multilingual:
+            return
+        self._multilingual = multilingual
+        combo = self.language_combo
+        current = combo.currentData()
+        names = self._language_names()
+        offered = list(names.items()) if multilingual else [("en", names["en"])]
+        combo.blockSignals(True)  # rebuilding is not the user choosing a language
+        combo.clear()
+        for code, name in offered:
+            combo.addItem(name, code)
+        combo.setCurrentIndex(max(0, combo.findData(current)))
+        combo.blockSignals(False)
+        combo.setToolTip(
+            self.tr("The language spoken; Detect language lets the model work it out")
+            if multilingual
+            else self.tr("This model understands English only: choose a multilingual speech model for other languages")
+        )
+        if not multilingual:
+            self.translate_check.setChecked(False)
+        self.translate_check.setToolTip(
+            self.tr("Write English whatever language is spoken")
+            if multilingual
+            else self.tr("An English-only model cannot translate")
+        )
+
+    @Slot(object)
+    def _on_speech_picker_chosen(self, choice: ModelChoice) -> None:
+        self.settings.speech_model = choice.ref
+        self._set_languages(not choice.english_only)
+        self.speech_picker.set_current(choice.ref, choice.title, choice.detail)
+        self.speech_picker.set_loading(self.tr("Loading…"))
+        self._update_buttons()
+        self.on_speech_model_chosen(choice.ref)
 
     @Slot()
     def _on_worker_dictation_started(self) -> None:
-        self.stats.setText("Listening…")
+        self.stats.setText(self.tr("Listening…"))
 
     @Slot(object)
     def _on_worker_dictation_updated(self, recording: RecordingUpdate) -> None:
@@ -310,11 +418,21 @@ class DictationPanel(QWidget):
         self.transcript.update(recording)
         self._render()
         update = recording.update
-        parts = [f"RTF {update.real_time_factor:.2f}" if update.real_time_factor else "Listening…"]
+        locale = QLocale()
+        rtf = update.real_time_factor
+        parts = [self.tr("RTF {rtf}").format(rtf=locale.toString(rtf, "f", 2)) if rtf else self.tr("Listening…")]
         if update.commit_latency is not None:
-            parts.append(f"last commit {update.commit_latency:.1f} s after the words")
+            parts.append(
+                self.tr("last commit {seconds} s after the words").format(
+                    seconds=locale.toString(update.commit_latency, "f", 1)
+                )
+            )
         if update.dropped_seconds:
-            parts.append(f"⚠ {update.dropped_seconds:.1f} s of audio dropped: the computer could not keep up")
+            parts.append(
+                self.tr("⚠ {seconds} s of audio dropped: the computer could not keep up").format(
+                    seconds=locale.toString(update.dropped_seconds, "f", 1)
+                )
+            )
         self.stats.setText(" · ".join(parts))
         self._update_buttons()
 
@@ -324,7 +442,7 @@ class DictationPanel(QWidget):
         self.transcript.end_recording(ended)
         self._render()
         if ended.error:
-            self._show_message(ended.error)
+            self._show_message(message_text(ended.error))
         self._update_buttons()
 
     @Slot(float)
@@ -364,18 +482,18 @@ class DictationPanel(QWidget):
         try:
             write(self.cues(), path)
         except (OSError, ValueError) as exc:
-            self._show_message(f"Could not export to {path}: {exc}")
+            self._show_message(self.tr("Could not export to {path}: {error}").format(path=path, error=error_text(exc)))
             return
         self._show_message("")
-        self.stats.setText(f"Saved {path}")
+        self.stats.setText(self.tr("Saved {path}").format(path=path))
 
     @Slot()
     def _on_export_clicked(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
             self,
-            "Export dictation",
+            self.tr("Export dictation"),
             str(Path.home() / "dictation.txt"),
-            "Text (*.txt);;SubRip subtitles (*.srt);;WebVTT subtitles (*.vtt)",
+            self.tr("Text (*.txt);;SubRip subtitles (*.srt);;WebVTT subtitles (*.vtt)"),
         )
         if path:
             self.export(Path(path))
@@ -398,16 +516,18 @@ class DictationPanel(QWidget):
     def _on_browse_clicked(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
             self,
-            "Transcribe a file",
+            self.tr("Transcribe a file"),
             str(Path.home()),
-            "Audio and video (*.wav *.mp3 *.ogg *.opus *.flac *.m4a *.aac *.mp4 *.mkv *.webm *.mov);;All files (*)",
+            self.tr(
+                "Audio and video (*.wav *.mp3 *.ogg *.opus *.flac *.m4a *.aac *.mp4 *.mkv *.webm *.mov);;All files (*)"
+            ),
         )
         if path:
             self.file_edit.setText(path)
 
     @Slot()
     def _on_save_as_clicked(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Write transcripts as", self.output_edit.text())
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Write transcripts as"), self.output_edit.text())
         if path:
             self.output_edit.setText(str(Path(path).with_suffix("")))
 
@@ -428,17 +548,17 @@ class DictationPanel(QWidget):
         if not media or self.recording or self.transcribing:
             return
         if not formats:
-            self.file_status.setText("Pick at least one of SRT, VTT or TXT.")
+            self.file_status.setText(self.tr("Pick at least one of SRT, VTT or TXT."))
             return
         output = self.output_edit.text().strip() or str(Path(media).with_suffix(""))
         if not self._may_write(output, formats):
-            self.file_status.setText("Nothing was transcribed: choose another name with Save as….")
+            self.file_status.setText(self.tr("Nothing was transcribed: choose another name with Save as…."))
             return
         self._file_job = FileJobRequest(
             self._model(), media, output, tuple(formats), self._options(), threading.Event()
         )
         self.file_progress.setValue(0)
-        self.file_status.setText(f"Transcribing {Path(media).name}…")
+        self.file_status.setText(self.tr("Transcribing {name}…").format(name=Path(media).name))
         self._update_buttons()
         self._transcribe_requested.emit(self._file_job)
 
@@ -455,8 +575,8 @@ class DictationPanel(QWidget):
         names = "\n".join(str(p) for p in existing)
         answer = QMessageBox.question(
             self,
-            "Replace existing files?",
-            f"These files already exist:\n{names}\n\nReplace them with the new transcript?",
+            self.tr("Replace existing files?"),
+            self.tr("These files already exist:\n{names}\n\nReplace them with the new transcript?").format(names=names),
             QMessageBox.Yes | QMessageBox.Cancel,
             QMessageBox.Cancel,
         )
@@ -475,15 +595,21 @@ class DictationPanel(QWidget):
     def _on_worker_file_finished(self, result: FileJobResult) -> None:
         self._file_job = None
         if result.error:
-            self.file_status.setText(result.error)
+            self.file_status.setText(message_text(result.error))
         elif result.cancelled:
-            self.file_status.setText("Cancelled; nothing was written.")
+            self.file_status.setText(self.tr("Cancelled; nothing was written."))
             self.file_progress.setValue(0)
         else:
             self.file_progress.setValue(100)
+            locale = QLocale()
             self.file_status.setText(
-                f"Wrote {', '.join(result.written)} · {result.segments} segments · "
-                f"{result.audio_seconds:.0f} s of audio at {result.real_time_factor:.2f}× real time"
+                self.tr(
+                    "Wrote {files} · %n segment(s) · {seconds} s of audio at {rtf}× real time", "", result.segments
+                ).format(
+                    files=", ".join(result.written),
+                    seconds=locale.toString(result.audio_seconds, "f", 0),
+                    rtf=locale.toString(result.real_time_factor, "f", 2),
+                )
             )
         self._update_buttons()
 
