@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -104,7 +104,9 @@ class BenchmarkTab(QWidget):
     def _build_ui(self) -> None:
         self.chat_models = QListWidget()
         self.chat_models.setObjectName("bench_chat_models")
+        self.chat_models.setAccessibleName(self.tr("Chat models to measure"))
         self.speech_models = QListWidget()
+        self.speech_models.setAccessibleName(self.tr("Speech models to measure"))
         self.speech_models.setObjectName("bench_speech_models")
         for widget in (self.chat_models, self.speech_models):
             widget.setMaximumHeight(110)
@@ -122,6 +124,9 @@ class BenchmarkTab(QWidget):
         self.flash_attn.addItems(list(FLASH_ATTN))
         self.type_k = QComboBox()
         self.type_v = QComboBox()
+        self.ubatch.setAccessibleName(self.tr("Micro-batch"))
+        self.type_k.setAccessibleName(self.tr("K cache type"))
+        self.type_v.setAccessibleName(self.tr("V cache type"))
         for combo in (self.type_k, self.type_v):
             combo.addItems(list(CACHE_TYPES))
             combo.setCurrentText("f16")
@@ -166,6 +171,7 @@ class BenchmarkTab(QWidget):
 
         self.runs = QComboBox()
         self.runs.setObjectName("bench_runs")
+        self.runs.setAccessibleName(self.tr("Run"))
         self.runs.currentIndexChanged.connect(self._on_runs_current_index_changed)
         self.export_button = QPushButton("Export…")
         menu = QMenu(self.export_button)
@@ -185,6 +191,7 @@ class BenchmarkTab(QWidget):
         self.whisper_table.setVisible(False)
         self.chart_test = QComboBox()
         self.chart_test.setObjectName("bench_chart_test")
+        self.chart_test.setAccessibleName(self.tr("Test shown in the chart"))
         self.chart_test.currentTextChanged.connect(self._refresh_chart)
         self.chart = BenchChart()
         chart_row = QHBoxLayout()
@@ -223,6 +230,8 @@ class BenchmarkTab(QWidget):
     def _make_table(name: str) -> QTableWidget:
         table = QTableWidget()
         table.setObjectName(name)
+        table.setAccessibleName(QCoreApplication.translate("BenchmarkTab", "Results"))
+        table.setTabKeyNavigation(False)
         table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         table.setSelectionBehavior(QAbstractItemView.SelectRows)
         table.verticalHeader().setVisible(False)

@@ -26,6 +26,7 @@ from backend.llm import SamplingParams
 from backend.llm_service import LlmService
 from backend.models import bundled
 from backend.settings import Settings
+from gui import icons
 from gui.chat_input import ChatInput
 from gui.conversation_list import ConversationList
 from gui.conversation_settings import ConversationSettings
@@ -108,6 +109,15 @@ class ChatPane(QWidget):
         self.edit_button.clicked.connect(self.edit_last)
         self.settings_button = QPushButton(self.tr("Settings"))
         self.settings_button.setCheckable(True)
+        self.send_button.setProperty("primary", True)  # the one filled button: where the eye goes
+        icons.set_icon(self.send_button, "send", "accent_text")
+        for button, name in (
+            (self.stop_button, "stop"),
+            (self.regenerate_button, "regenerate"),
+            (self.edit_button, "edit"),
+            (self.settings_button, "settings"),
+        ):
+            icons.set_icon(button, name)
         self.stats_bar = StatsBar()
 
         buttons = QHBoxLayout()

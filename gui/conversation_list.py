@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from backend.conversations import ConversationStore
+from gui import icons
 from gui.widgets.rich_text import plain_tooltip
 
 
@@ -33,7 +34,9 @@ class ConversationList(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(lambda _: self.refresh())
         layout.addWidget(self.search)
+        self.search.setAccessibleName(self.tr("Search conversations"))
         self.list = QListWidget()
+        self.list.setAccessibleName(self.tr("Conversations"))
         self.list.currentItemChanged.connect(self._on_list_current_changed)
         layout.addWidget(self.list, 1)
         buttons = QHBoxLayout()
@@ -43,7 +46,8 @@ class ConversationList(QWidget):
         self.rename_button.clicked.connect(self._on_rename_clicked)
         self.delete_button = QPushButton(self.tr("Delete"))
         self.delete_button.clicked.connect(self._on_delete_clicked)
-        for b in (self.new_button, self.rename_button, self.delete_button):
+        for b, name in ((self.new_button, "new"), (self.rename_button, "rename"), (self.delete_button, "delete")):
+            icons.set_icon(b, name)
             buttons.addWidget(b)
         layout.addLayout(buttons)
         self._quiet = False

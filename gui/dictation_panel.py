@@ -46,6 +46,7 @@ from backend.speech_jobs import (
 )
 from backend.subtitles import FORMATS, write
 from backend.transcript import RecordingEnded, RecordingUpdate, Transcript
+from gui import icons
 from gui.error_text import error_text, message_text
 from gui.model_picker import ModelChoice, ModelPicker
 from gui.speech_worker import SourceFactory, SpeechWorker, open_microphone
@@ -91,9 +92,11 @@ class DictationPanel(QWidget):
     def _build(self) -> None:
         self.device_combo = QComboBox()
         self.device_combo.setMinimumWidth(220)
+        self.device_combo.setAccessibleName(self.tr("Microphone"))
         self.refresh_button = QPushButton(self.tr("Refresh"))
         self.refresh_button.clicked.connect(self.refresh_devices)
         self.language_combo = QComboBox()
+        self.language_combo.setAccessibleName(self.tr("Spoken language"))
         for code, name in self._language_names().items():
             self.language_combo.addItem(name, code)
         self.language_combo.setCurrentIndex(self.language_combo.findData(default_spoken_language()))
@@ -102,7 +105,10 @@ class DictationPanel(QWidget):
         self.record_button = QPushButton(self.tr("Record"))
         self.record_button.setToolTip(self.tr("Start or stop dictation (Ctrl+R)"))
         self.record_button.clicked.connect(self.toggle_recording)
-        QShortcut(QKeySequence("Ctrl+R"), self, self.toggle_recording)
+        record_key = QShortcut(QKeySequence("Ctrl+R"), self, self.toggle_recording)
+        record_key.setWhatsThis(self.tr("Dictation: Start or stop recording"))  # Help → Keyboard shortcuts
+        icons.set_icon(self.record_button, "mic")
+        icons.set_icon(self.refresh_button, "refresh")
         self.level_meter = LevelMeter()
 
         self.speech_picker = ModelPicker(self.tr("Speech model:"))
@@ -127,6 +133,7 @@ class DictationPanel(QWidget):
         self.message.setVisible(False)
         self.text_view = QTextBrowser()
         self.text_view.setObjectName("dictation_text")
+        self.text_view.setAccessibleName(self.tr("Transcript"))
         self.text_view.setPlaceholderText(
             self.tr("Press Record and speak. Unconfirmed words are grey; they turn black once final.")
         )
@@ -145,15 +152,23 @@ class DictationPanel(QWidget):
         self.send_button.clicked.connect(self._on_send_clicked)
         actions = QHBoxLayout()
         actions.addWidget(self.stats, 1)
-        for button in (self.copy_button, self.clear_button, self.export_button, self.send_button):
+        for button, name in (
+            (self.copy_button, "copy"),
+            (self.clear_button, "delete"),
+            (self.export_button, "export"),
+            (self.send_button, "chat"),
+        ):
+            icons.set_icon(button, name)
             actions.addWidget(button)
 
         self.file_edit = QLineEdit()
+        self.file_edit.setAccessibleName(self.tr("File to transcribe"))
         self.file_edit.setPlaceholderText(self.tr("An audio or video file (or drop one here)"))
         self.file_edit.textChanged.connect(self._on_file_edit_changed)
         browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(self._on_browse_clicked)
         self.output_edit = QLineEdit()
+        self.output_edit.setAccessibleName(self.tr("Output path"))
         self.output_edit.setPlaceholderText(self.tr("Output path without extension"))
         save_as = QPushButton(self.tr("Save as…"))
         save_as.clicked.connect(self._on_save_as_clicked)

@@ -44,6 +44,7 @@ class MainWindow(QMainWindow):
 
         self.llm_service = LlmService()
         self.tabs = QTabWidget()
+        self.tabs.setAccessibleName(self.tr("Sections"))
         self.chat_pane = ChatPane(store, settings, self.llm_service)
         self.tabs.addTab(self.chat_pane, self.tr("Chat"))
         self.voice_mode = VoiceMode(self.chat_pane, settings)  # the bar under the chat box

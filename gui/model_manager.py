@@ -110,6 +110,7 @@ class ModelManager(QWidget):
         self.hardware_label.setToolTip(backend.system_info)
 
         self.sections = QTabWidget()
+        self.sections.setAccessibleName(self.tr("Model sections"))
         self.sections.addTab(self._build_installed(), "Installed")
         self.sections.addTab(self._build_catalog(), "Get models")
         self.downloads = DownloadList(self.jobs)
@@ -127,6 +128,8 @@ class ModelManager(QWidget):
 
     def _build_installed(self) -> QWidget:
         self.installed_table = QTableWidget(0, len(INSTALLED_COLUMNS))
+        self.installed_table.setAccessibleName(self.tr("Installed models"))
+        self.installed_table.setTabKeyNavigation(False)  # Tab moves on to the buttons; arrows move between rows
         self.installed_table.setHorizontalHeaderLabels(INSTALLED_COLUMNS)
         self.installed_table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.installed_table.setSelectionMode(QAbstractItemView.SingleSelection)
@@ -155,6 +158,7 @@ class ModelManager(QWidget):
         self.import_file_button = QPushButton("Import file…")
         self.import_folder_button = QPushButton("Import faster-whisper folder…")
         self.import_mode = QComboBox()
+        self.import_mode.setAccessibleName(self.tr("How to import"))
         self.import_mode.addItem("Copy into Hearth's folder", ImportMode.COPY)
         self.import_mode.addItem("Link (leave the file where it is)", ImportMode.LINK)
         self.use_chat_button.clicked.connect(self._on_use_chat_clicked)
@@ -203,6 +207,7 @@ class ModelManager(QWidget):
         self.compute_box = QGroupBox("Compute settings for this model (remembered; applied on (re)load)")
         form = QFormLayout(self.compute_box)
         self.gpu_layers = QSlider(Qt.Horizontal)
+        self.gpu_layers.setAccessibleName(self.tr("GPU layers"))
         self.gpu_layers_label = QLabel()
         self.gpu_layers.valueChanged.connect(self._on_compute_setting_changed)
         gpu_row = QHBoxLayout()
@@ -242,9 +247,11 @@ class ModelManager(QWidget):
 
     def _build_catalog(self) -> QWidget:
         self.kind_filter = QComboBox()
+        self.kind_filter.setAccessibleName(self.tr("Kind of model"))
         for label, value in (("All kinds", None), ("Chat", "chat"), ("Speech", "speech")):
             self.kind_filter.addItem(label, value)
         self.language_filter = QComboBox()
+        self.language_filter.setAccessibleName(self.tr("Languages"))
         for label, value in (("Any language", None), ("Multilingual", "multilingual"), ("English only", "en-only")):
             self.language_filter.addItem(label, value)
         self.fits_filter = QCheckBox("Fits my machine")
@@ -263,6 +270,8 @@ class ModelManager(QWidget):
         filters.addStretch(1)
 
         self.catalog_table = QTableWidget(0, len(CATALOG_COLUMNS))
+        self.catalog_table.setAccessibleName(self.tr("Models to download"))
+        self.catalog_table.setTabKeyNavigation(False)
         self.catalog_table.setHorizontalHeaderLabels(CATALOG_COLUMNS)
         self.catalog_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.catalog_table.setSelectionBehavior(QAbstractItemView.SelectRows)
@@ -282,6 +291,7 @@ class ModelManager(QWidget):
         )
 
         self.url_edit = QLineEdit()
+        self.url_edit.setAccessibleName(self.tr("Download link"))
         self.url_edit.setPlaceholderText("…or paste an https link to a .gguf or ggml .bin file")
         self.url_button = QPushButton("Download link")
         self.url_button.clicked.connect(self._on_url_button_clicked)

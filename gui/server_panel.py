@@ -81,6 +81,8 @@ class ServerPanel(QWidget):
         self.example.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.example.setStyleSheet("font-family: monospace")
         self.log = QTableWidget(0, len(COLUMNS))
+        self.log.setAccessibleName(self.tr("Requests"))
+        self.log.setTabKeyNavigation(False)
         self.log.setHorizontalHeaderLabels(COLUMNS)
         self.log.verticalHeader().setVisible(False)
         self.log.setEditTriggers(QTableWidget.NoEditTriggers)
