@@ -124,6 +124,7 @@ class BenchmarkTab(QWidget):
         self.flash_attn.addItems(list(FLASH_ATTN))
         self.type_k = QComboBox()
         self.type_v = QComboBox()
+        self.batch.setAccessibleName(self.tr("Batch"))
         self.ubatch.setAccessibleName(self.tr("Micro-batch"))
         self.type_k.setAccessibleName(self.tr("K cache type"))
         self.type_v.setAccessibleName(self.tr("V cache type"))

@@ -64,6 +64,7 @@ class ServerPanel(QWidget):
         self.key = QLineEdit(saved.get("api_key") or "")
         self.key.setPlaceholderText("none: any program on this machine may use it")
         self.key.setEchoMode(QLineEdit.PasswordEchoOnEdit)
+        self.key.setAccessibleName(self.tr("API key"))
         self.new_key = QPushButton("New key")
         self.new_key.clicked.connect(self._on_new_key_clicked)
         self.lan = QCheckBox("Allow other devices on my network (needs the key)")
