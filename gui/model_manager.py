@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QLocale, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,8 +43,9 @@ from backend.errors import HearthError
 from backend.models import catalog, registry
 from backend.models.importer import ImportMode, import_model
 from backend.settings import ModelSettings, Settings
-from backend.units import format_bytes
+from gui.backend_text import fit_explain, fit_verdict, size_text
 from gui.download_list import DownloadList
+from gui.error_text import error_text, message_text
 from gui.model_jobs import JobRunner
 from gui.widgets.rich_text import escaped, plain_tooltip
 
@@ -101,25 +102,37 @@ class ModelManager(QWidget):
         self.banner.setTextFormat(Qt.PlainText)  # it names models, whose titles come from their files
         self.banner.hide()
         backend = self._backend
-        offload = "GPU offload available" if backend.gpu_offload else "no GPU offload in this llama.cpp build"
+        offload = (
+            self.tr("GPU offload available")
+            if backend.gpu_offload
+            else self.tr("no GPU offload in this llama.cpp build")
+        )
         self.hardware_label = QLabel(
-            f"Compute: {backend.name} ({offload}) · RAM {hardware.gib(self._memory.available)} free of "
-            f"{hardware.gib(self._memory.total)}"
-            + (f" · GPU memory {hardware.gib(backend.vram_free)} free" if backend.vram_free else "")
+            self.tr("Compute: {backend} ({offload}) · RAM {free} free of {total}").format(
+                backend=backend.name,
+                offload=offload,
+                free=size_text(self._memory.available),
+                total=size_text(self._memory.total),
+            )
+            + (
+                self.tr(" · GPU memory {free} free").format(free=size_text(backend.vram_free))
+                if backend.vram_free
+                else ""
+            )
         )
         self.hardware_label.setToolTip(backend.system_info)
 
         self.sections = QTabWidget()
         self.sections.setAccessibleName(self.tr("Model sections"))
-        self.sections.addTab(self._build_installed(), "Installed")
-        self.sections.addTab(self._build_catalog(), "Get models")
+        self.sections.addTab(self._build_installed(), self.tr("Installed"))
+        self.sections.addTab(self._build_catalog(), self.tr("Get models"))
         self.downloads = DownloadList(self.jobs)
         self.downloads.installed.connect(self._on_downloads_installed)
-        self.downloads.failed.connect(lambda message: self.show_message(message, error=True))
+        self.downloads.failed.connect(lambda message: self.show_message(message_text(message), error=True))
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.downloads)
-        self.sections.addTab(scroll, "Downloads")
+        self.sections.addTab(scroll, self.tr("Downloads"))
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.hardware_label)
@@ -130,7 +143,20 @@ class ModelManager(QWidget):
         self.installed_table = QTableWidget(0, len(INSTALLED_COLUMNS))
         self.installed_table.setAccessibleName(self.tr("Installed models"))
         self.installed_table.setTabKeyNavigation(False)  # Tab moves on to the buttons; arrows move between rows
-        self.installed_table.setHorizontalHeaderLabels(INSTALLED_COLUMNS)
+        self.installed_table.setHorizontalHeaderLabels(
+            [
+                self.tr("Name"),
+                self.tr("Kind"),
+                self.tr("Architecture"),
+                self.tr("Parameters"),
+                self.tr("Quantization"),
+                self.tr("Size"),
+                self.tr("Context"),
+                self.tr("Template / languages"),
+                self.tr("Fit"),
+                self.tr("Origin"),
+            ]
+        )
         self.installed_table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.installed_table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.installed_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
@@ -151,16 +177,16 @@ class ModelManager(QWidget):
         )
         self.installed_table.itemSelectionChanged.connect(self._on_installed_table_selection_changed)
 
-        self.use_chat_button = QPushButton("Use for chat")
-        self.use_speech_button = QPushButton("Use for dictation")
-        self.show_folder_button = QPushButton("Show in folder")
-        self.delete_button = QPushButton("Delete…")
-        self.import_file_button = QPushButton("Import file…")
-        self.import_folder_button = QPushButton("Import faster-whisper folder…")
+        self.use_chat_button = QPushButton(self.tr("Use for chat"))
+        self.use_speech_button = QPushButton(self.tr("Use for dictation"))
+        self.show_folder_button = QPushButton(self.tr("Show in folder"))
+        self.delete_button = QPushButton(self.tr("Delete…"))
+        self.import_file_button = QPushButton(self.tr("Import file…"))
+        self.import_folder_button = QPushButton(self.tr("Import faster-whisper folder…"))
         self.import_mode = QComboBox()
         self.import_mode.setAccessibleName(self.tr("How to import"))
-        self.import_mode.addItem("Copy into Hearth's folder", ImportMode.COPY)
-        self.import_mode.addItem("Link (leave the file where it is)", ImportMode.LINK)
+        self.import_mode.addItem(self.tr("Copy into Hearth's folder"), ImportMode.COPY)
+        self.import_mode.addItem(self.tr("Link (leave the file where it is)"), ImportMode.LINK)
         self.use_chat_button.clicked.connect(self._on_use_chat_clicked)
         self.use_speech_button.clicked.connect(self._on_use_speech_clicked)
         self.show_folder_button.clicked.connect(self._on_show_folder_clicked)
@@ -177,9 +203,9 @@ class ModelManager(QWidget):
         imports.addWidget(self.import_folder_button)
         imports.addWidget(self.import_mode)
         imports.addStretch(1)
-        imports.addWidget(QLabel("…or drop model files here"))
+        imports.addWidget(QLabel(self.tr("…or drop model files here")))
 
-        self.details = QLabel("Select a model to see its details.")
+        self.details = QLabel(self.tr("Select a model to see its details."))
         self.details.setTextFormat(Qt.RichText)  # built by _show_details with every file-given string escaped
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -204,7 +230,7 @@ class ModelManager(QWidget):
         return splitter
 
     def _build_compute_settings(self) -> QWidget:
-        self.compute_box = QGroupBox("Compute settings for this model (remembered; applied on (re)load)")
+        self.compute_box = QGroupBox(self.tr("Compute settings for this model (remembered; applied on (re)load)"))
         form = QFormLayout(self.compute_box)
         self.gpu_layers = QSlider(Qt.Horizontal)
         self.gpu_layers.setAccessibleName(self.tr("GPU layers"))
@@ -215,7 +241,9 @@ class ModelManager(QWidget):
         gpu_row.addWidget(self.gpu_layers_label)
         self.threads = QSpinBox()
         self.threads.setRange(1, os.cpu_count() or 4)
-        self.threads.setToolTip("CPU threads this model runs on; the default is what the engine picks for this machine")
+        self.threads.setToolTip(
+            self.tr("CPU threads this model runs on; the default is what the engine picks for this machine")
+        )
         self.threads.valueChanged.connect(self._on_compute_setting_changed)
         self.n_ctx = QSpinBox()
         self.n_ctx.setRange(256, 1_048_576)
@@ -224,21 +252,23 @@ class ModelManager(QWidget):
         self.audio_ctx = QSpinBox()
         # The minimum stands for "not set": files use the full 30 s window, live dictation its 15 s one.
         self.audio_ctx.setRange(MIN_AUDIO_CTX - 1, WHISPER_FULL_AUDIO_CTX)
-        self.audio_ctx.setSpecialValueText("automatic (30 s for files, 15 s live)")
+        self.audio_ctx.setSpecialValueText(self.tr("automatic (30 s for files, 15 s live)"))
         self.audio_ctx.setSingleStep(64)
         self.audio_ctx.setToolTip(
-            "Whisper's encoder window in frames (1500 = 30 s). Applied to file transcription and live "
-            "dictation: smaller is faster on short chunks, at some cost in accuracy."
+            self.tr(
+                "Whisper's encoder window in frames (1500 = 30 s). Applied to file transcription and live "
+                "dictation: smaller is faster on short chunks, at some cost in accuracy."
+            )
         )
         self.audio_ctx.valueChanged.connect(self._on_compute_setting_changed)
         self.fit_label = QLabel()
         self.fit_label.setWordWrap(True)
-        self.reload_button = QPushButton("Reload with these settings")
+        self.reload_button = QPushButton(self.tr("Reload with these settings"))
         self.reload_button.clicked.connect(self._on_use_chat_clicked)
-        form.addRow("GPU layers (-ngl)", gpu_row)
-        form.addRow("Threads", self.threads)
-        form.addRow("Context length", self.n_ctx)
-        form.addRow("Audio context", self.audio_ctx)
+        form.addRow(self.tr("GPU layers (-ngl)"), gpu_row)
+        form.addRow(self.tr("Threads"), self.threads)
+        form.addRow(self.tr("Context length"), self.n_ctx)
+        form.addRow(self.tr("Audio context"), self.audio_ctx)
         form.addRow(self.fit_label)
         form.addRow(self.reload_button)
         self._form = form
@@ -248,18 +278,22 @@ class ModelManager(QWidget):
     def _build_catalog(self) -> QWidget:
         self.kind_filter = QComboBox()
         self.kind_filter.setAccessibleName(self.tr("Kind of model"))
-        for label, value in (("All kinds", None), ("Chat", "chat"), ("Speech", "speech")):
+        for label, value in ((self.tr("All kinds"), None), (self.tr("Chat"), "chat"), (self.tr("Speech"), "speech")):
             self.kind_filter.addItem(label, value)
         self.language_filter = QComboBox()
         self.language_filter.setAccessibleName(self.tr("Languages"))
-        for label, value in (("Any language", None), ("Multilingual", "multilingual"), ("English only", "en-only")):
+        for label, value in (
+            (self.tr("Any language"), None),
+            (self.tr("Multilingual"), "multilingual"),
+            (self.tr("English only"), "en-only"),
+        ):
             self.language_filter.addItem(label, value)
-        self.fits_filter = QCheckBox("Fits my machine")
+        self.fits_filter = QCheckBox(self.tr("Fits my machine"))
         self.catalog_ctx = QSpinBox()
         self.catalog_ctx.setRange(512, 131072)
         self.catalog_ctx.setSingleStep(1024)
         self.catalog_ctx.setValue(DEFAULT_N_CTX)
-        self.catalog_ctx.setPrefix("context ")
+        self.catalog_ctx.setPrefix(self.tr("context "))
         for widget in (self.kind_filter, self.language_filter):
             widget.currentIndexChanged.connect(self._fill_catalog)
         self.fits_filter.toggled.connect(self._fill_catalog)
@@ -272,7 +306,19 @@ class ModelManager(QWidget):
         self.catalog_table = QTableWidget(0, len(CATALOG_COLUMNS))
         self.catalog_table.setAccessibleName(self.tr("Models to download"))
         self.catalog_table.setTabKeyNavigation(False)
-        self.catalog_table.setHorizontalHeaderLabels(CATALOG_COLUMNS)
+        self.catalog_table.setHorizontalHeaderLabels(
+            [
+                self.tr("Name"),
+                self.tr("Kind"),
+                self.tr("Parameters"),
+                self.tr("Quantization"),
+                self.tr("Download"),
+                self.tr("Needs"),
+                self.tr("Languages"),
+                self.tr("Fit"),
+                "",
+            ]
+        )
         self.catalog_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.catalog_table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self._size_columns_to_content(
@@ -292,8 +338,8 @@ class ModelManager(QWidget):
 
         self.url_edit = QLineEdit()
         self.url_edit.setAccessibleName(self.tr("Download link"))
-        self.url_edit.setPlaceholderText("…or paste an https link to a .gguf or ggml .bin file")
-        self.url_button = QPushButton("Download link")
+        self.url_edit.setPlaceholderText(self.tr("…or paste an https link to a .gguf or ggml .bin file"))
+        self.url_button = QPushButton(self.tr("Download link"))
         self.url_button.clicked.connect(self._on_url_button_clicked)
         url_row = QHBoxLayout()
         url_row.addWidget(self.url_edit, 1)
@@ -306,8 +352,10 @@ class ModelManager(QWidget):
         layout.addLayout(url_row)
         layout.addWidget(
             QLabel(
-                "Sizes are approximate until the server confirms them. Whisper memory and "
-                "speed (relative to large) are for the unquantized model."
+                self.tr(
+                    "Sizes are approximate until the server confirms them. Whisper memory and "
+                    "speed (relative to large) are for the unquantized model."
+                )
             )
         )
         self._fill_catalog()
@@ -333,7 +381,7 @@ class ModelManager(QWidget):
         self.jobs.start(
             lambda report: registry.scan_installed(),
             self._on_refresh_finished,
-            lambda message: self.show_message(message, error=True),
+            lambda message: self.show_message(message_text(message), error=True),
         )
 
     def _on_refresh_finished(self, found: registry.InstalledModels) -> None:
@@ -349,8 +397,8 @@ class ModelManager(QWidget):
             item = QTableWidgetItem(broken.path.name)
             item.setData(Qt.UserRole, str(broken.path))
             table.setItem(row, 0, item)
-            problem = QTableWidgetItem(f"unusable: {broken.problem}")
-            problem.setToolTip(plain_tooltip(broken.problem))
+            problem = QTableWidgetItem(self.tr("unusable: {problem}").format(problem=message_text(broken.problem)))
+            problem.setToolTip(plain_tooltip(message_text(broken.problem)))
             table.setItem(row, 1, problem)
             table.setSpan(row, 1, 1, len(INSTALLED_COLUMNS) - 1)
         if selected is not None:
@@ -364,32 +412,51 @@ class ModelManager(QWidget):
         row = table.rowCount()
         table.insertRow(row)
         if model.kind == "chat":
-            extra = "chat template" if model.has_chat_template else "no template (format inferred)"
-            context = f"{model.context_length:,}" if model.context_length else "?"
+            extra = self.tr("chat template") if model.has_chat_template else self.tr("no template (format inferred)")
+            context = QLocale().toString(model.context_length) if model.context_length else "?"
         else:
-            extra, context = model.languages, "30 s window"
+            extra, context = self._languages_text(model.languages), self.tr("30 s window")
         fit = self._fit_for(model)
         cells = [
             model.title,
-            "Chat" if model.kind == "chat" else "Speech",
+            self.tr("Chat") if model.kind == "chat" else self.tr("Speech"),
             model.architecture,
             model.parameters,
             model.quantization + (f" ({model.bits_per_weight:.2f} bpw)" if model.bits_per_weight else ""),
-            format_bytes(model.file_size),
+            size_text(model.file_size),
             context,
             extra,
-            fit.verdict if fit else "",
-            model.origin,
+            fit_verdict(fit) if fit else "",
+            self._origin_text(model.origin),
         ]
         for column, text in enumerate(cells):
             item = QTableWidgetItem(text)
             item.setToolTip(
                 plain_tooltip(
-                    f"{model.title}\n{model.path}" if column == 0 else (fit.explain() if fit and column == 8 else text)
+                    f"{model.title}\n{model.path}"
+                    if column == 0
+                    else (fit_explain(fit) if fit and column == 8 else text)
                 )
             )
             table.setItem(row, column, item)
         table.item(row, 0).setData(Qt.UserRole, str(model.path))
+
+    def _origin_text(self, origin: str) -> str:
+        return {
+            "linked": self.tr("linked"),
+            "imported": self.tr("imported"),
+            "downloaded": self.tr("downloaded"),
+            "bundled": self.tr("bundled"),
+            "found": self.tr("found"),
+        }.get(origin, origin)
+
+    def _languages_text(self, languages: str) -> str:
+        """The registry's "English only" / "multilingual (N languages)" in the window's language."""
+        if languages == "English only":
+            return self.tr("English only")
+        if languages.startswith("multilingual"):
+            return self.tr("multilingual")
+        return languages
 
     def _fit_for(self, model: registry.InstalledModel) -> hardware.FitEstimate | None:
         if model.kind != "chat" or not model.n_layers:
@@ -456,7 +523,13 @@ class ModelManager(QWidget):
         if model is None:
             path = self.selected_path()
             problem = next((b.problem for b in self.broken if b.path == path), "")
-            text = f"{path}\n\nThis file cannot be used: {problem}" if path else "Select a model to see its details."
+            text = (
+                self.tr("{path}\n\nThis file cannot be used: {problem}").format(
+                    path=path, problem=message_text(problem)
+                )
+                if path
+                else self.tr("Select a model to see its details.")
+            )
             self.details.setText(escaped(text))
             return
         # Everything but the markup comes from the file or its name: escaped, so a header cannot
@@ -464,30 +537,45 @@ class ModelManager(QWidget):
         e = escaped
         lines = [
             f"<b>{e(model.title)}</b>",
-            f"Kind: {'chat LLM' if model.kind == 'chat' else 'speech (Whisper)'}",
-            f"Architecture: {e(model.architecture)}",
-            f"Parameters: {e(model.parameters)}",
-            f"Quantization: {e(model.quantization)}"
-            + (f", {model.bits_per_weight:.2f} bits per weight" if model.bits_per_weight else ""),
-            f"File size: {format_bytes(model.file_size)}",
+            self.tr("Kind: {kind}").format(
+                kind=self.tr("chat LLM") if model.kind == "chat" else self.tr("speech (Whisper)")
+            ),
+            self.tr("Architecture: {architecture}").format(architecture=e(model.architecture)),
+            self.tr("Parameters: {parameters}").format(parameters=e(model.parameters)),
+            self.tr("Quantization: {quantization}").format(quantization=e(model.quantization))
+            + (
+                self.tr(", {bits} bits per weight").format(bits=QLocale().toString(model.bits_per_weight, "f", 2))
+                if model.bits_per_weight
+                else ""
+            ),
+            self.tr("File size: {size}").format(size=size_text(model.file_size)),
         ]
         if model.kind == "chat":
-            lines.append(f"Context length: {model.context_length or 'unknown'} tokens")
             lines.append(
-                "Chat template: "
-                + ("embedded in the file" if model.has_chat_template else "none; Hearth picks one by architecture")
+                self.tr("Context length: %n token(s)", "", model.context_length)
+                if model.context_length
+                else self.tr("Context length: unknown")
+            )
+            lines.append(
+                self.tr("Chat template: embedded in the file")
+                if model.has_chat_template
+                else self.tr("Chat template: none; Hearth picks one by architecture")
             )
         else:
-            lines.append(f"Languages: {e(model.languages)}")
+            lines.append(self.tr("Languages: {languages}").format(languages=e(self._languages_text(model.languages))))
         origin = {
-            "linked": "linked where it lies",
-            "imported": "imported (copied)",
-            "downloaded": "downloaded",
-            "bundled": "bundled with Hearth",
-            "found": "found in the models folder",
+            "linked": self.tr("linked where it lies"),
+            "imported": self.tr("imported (copied)"),
+            "downloaded": self.tr("downloaded"),
+            "bundled": self.tr("bundled with Hearth"),
+            "found": self.tr("found in the models folder"),
         }[model.origin]
-        lines.append(f"Origin: {origin}" + (f" from {e(str(model.source))}" if model.source else ""))
-        lines.append(f"Location: {e(str(model.path))}")
+        lines.append(
+            self.tr("Origin: {origin} from {source}").format(origin=origin, source=e(str(model.source)))
+            if model.source
+            else self.tr("Origin: {origin}").format(origin=origin)
+        )
+        lines.append(self.tr("Location: {path}").format(path=e(str(model.path))))
         self.details.setText("<br>".join(lines))
 
     # --- per-model compute settings -------------------------------------------------------------
@@ -554,10 +642,16 @@ class ModelManager(QWidget):
             return
         layers = self.gpu_layers.value()
         self.gpu_layers_label.setText(
-            f"{layers} of {model.n_layers}" if self._backend.gpu_offload else "0 (no GPU backend in this build)"
+            self.tr("{layers} of {total}").format(layers=layers, total=model.n_layers)
+            if self._backend.gpu_offload
+            else self.tr("0 (no GPU backend in this build)")
         )
         fit = self._fit_for(model)
-        self.fit_label.setText(f"At this context: {fit.verdict} — {fit.explain()}")
+        self.fit_label.setText(
+            self.tr("At this context: {verdict} — {explanation}").format(
+                verdict=fit_verdict(fit), explanation=fit_explain(fit)
+            )
+        )
         row = next(
             (
                 r
@@ -567,8 +661,8 @@ class ModelManager(QWidget):
             None,
         )
         if row is not None and self.installed_table.item(row, 8):
-            self.installed_table.item(row, 8).setText(fit.verdict)
-            self.installed_table.item(row, 8).setToolTip(fit.explain())
+            self.installed_table.item(row, 8).setText(fit_verdict(fit))
+            self.installed_table.item(row, 8).setToolTip(fit_explain(fit))
 
     # --- actions --------------------------------------------------------------------------------
 
@@ -576,14 +670,14 @@ class ModelManager(QWidget):
         model = self.selected_model()
         if model and model.kind == "chat":
             self.chat_model_chosen.emit(str(model.path))
-            self.show_message(f"Loading {model.title} for chat…")
+            self.show_message(self.tr("Loading {title} for chat…").format(title=model.title))
 
     def _on_use_speech_clicked(self) -> None:
         model = self.selected_model()
         if model and model.kind == "speech":
             self.settings.speech_model = str(model.path)
             self.speech_model_chosen.emit(str(model.path))
-            self.show_message(f"{model.title} will be used for dictation.")
+            self.show_message(self.tr("{title} will be used for dictation.").format(title=model.title))
 
     def _on_show_folder_clicked(self) -> None:
         path = self.selected_path()
@@ -596,50 +690,58 @@ class ModelManager(QWidget):
             return
         in_use = [Path(p) for p in self.in_use_paths() if p]
         if any(registry.same_file(path, used) for used in in_use):
-            self.show_message(f"{path.name} is in use; choose another model before deleting it.", error=True)
+            self.show_message(
+                self.tr("{name} is in use; choose another model before deleting it.").format(name=path.name), error=True
+            )
             return
         model = self.selected_model()
         linked = model is not None and model.origin == "linked"
         question = (
-            f"Remove {path.name} from the list? The file itself stays at {path}."
+            self.tr("Remove {name} from the list? The file itself stays at {path}.").format(name=path.name, path=path)
             if linked
-            else f"Delete {path.name} ({format_bytes(path.stat().st_size) if path.exists() else 'missing'})?\n"
-            "This cannot be undone."
+            else self.tr("Delete {name} ({size})?\nThis cannot be undone.").format(
+                name=path.name, size=size_text(path.stat().st_size) if path.exists() else self.tr("missing")
+            )
         )
         answer = QMessageBox.question(
-            self, "Delete model", question, QMessageBox.Yes | QMessageBox.Cancel, QMessageBox.Cancel
+            self, self.tr("Delete model"), question, QMessageBox.Yes | QMessageBox.Cancel, QMessageBox.Cancel
         )
         if answer != QMessageBox.Yes:
             return
         try:
             self.show_message(registry.delete(path, in_use))
         except (HearthError, OSError) as exc:
-            self.show_message(str(exc), error=True)
+            self.show_message(error_text(exc), error=True)
         self.refresh()
 
     def _on_import_file_clicked(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(
-            self, "Import models", str(Path.home()), "Models (*.gguf *.bin);;All files (*)"
+            self, self.tr("Import models"), str(Path.home()), self.tr("Models (*.gguf *.bin);;All files (*)")
         )
         self.import_paths([Path(f) for f in files])
 
     def _on_import_folder_clicked(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Import a faster-whisper model folder", str(Path.home()))
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Import a faster-whisper model folder"), str(Path.home())
+        )
         if folder:
             self.import_paths([Path(folder)])
 
     def import_paths(self, sources: list[Path]) -> None:
         mode = self.import_mode.currentData()
         for source in sources:
-            self.show_message(f"Importing {source.name}…")
+            self.show_message(self.tr("Importing {name}…").format(name=source.name))
             self.jobs.start(
                 lambda report, s=source: import_model(s, mode, progress=report),
                 self._on_import_finished,
-                lambda message, s=source: self.show_message(f"Could not import {s.name}: {message}", error=True),
+                lambda message, s=source: self.show_message(
+                    self.tr("Could not import {name}: {error}").format(name=s.name, error=message_text(message)),
+                    error=True,
+                ),
             )
 
     def _on_import_finished(self, model: registry.InstalledModel) -> None:
-        self.show_message(f"Imported {model.title} ({model.path.name}).")
+        self.show_message(self.tr("Imported {title} ({name}).").format(title=model.title, name=model.path.name))
         self.refresh()
 
     # --- drag and drop (also forwarded here by the main window) ---------------------------------
@@ -684,32 +786,34 @@ class ModelManager(QWidget):
             fit = entry.fit(n_ctx, self._memory)
             needs = (
                 # whisper.cpp's own memory (what the fit uses); the seed's PyTorch figures as information
-                f"{format_bytes(fit.needed)} (PyTorch: ~{entry.memory_gb:g} GB, {entry.relative_speed:g}x speed)"
+                self.tr("{size} (PyTorch: ~{gb} GB, {speed}x speed)").format(
+                    size=size_text(fit.needed), gb=f"{entry.memory_gb:g}", speed=f"{entry.relative_speed:g}"
+                )
                 if entry.kind == "speech"
-                else format_bytes(fit.needed)
+                else size_text(fit.needed)
             )
-            languages = "English only" if entry.english_only else "multilingual"
+            languages = self.tr("English only") if entry.english_only else self.tr("multilingual")
             cells = [
                 entry.title,
-                "Chat" if entry.kind == "chat" else "Speech",
+                self.tr("Chat") if entry.kind == "chat" else self.tr("Speech"),
                 entry.params,
                 entry.quant,
-                f"~{format_bytes(entry.size)}",
+                f"~{size_text(entry.size)}",
                 needs,
                 languages,
-                fit.verdict,
+                fit_verdict(fit),
             ]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(fit.explain() if column in (5, 7) else entry.url if column == 0 else text)
+                item.setToolTip(fit_explain(fit) if column in (5, 7) else entry.url if column == 0 else text)
                 table.setItem(row, column, item)
-            button = QPushButton("Installed" if entry.filename in installed_names else "Download")
+            button = QPushButton(self.tr("Installed") if entry.filename in installed_names else self.tr("Download"))
             button.setEnabled(entry.filename not in installed_names)
             button.setToolTip(
                 self.tr("Already installed: find it in the Installed list")
                 if entry.filename in installed_names
                 else self.tr("Download {0} (~{1}); nothing is downloaded until you click").format(
-                    entry.title, format_bytes(entry.size)
+                    entry.title, size_text(entry.size)
                 )
             )
             button.clicked.connect(lambda _=False, e=entry: self._on_catalog_download_clicked(e))
@@ -737,14 +841,14 @@ class ModelManager(QWidget):
     def _on_url_button_clicked(self) -> None:
         url = self.url_edit.text().strip()
         if not url.startswith(("https://", "http://")):
-            self.show_message("Paste a link that starts with https://", error=True)
+            self.show_message(self.tr("Paste a link that starts with https://"), error=True)
             return
         self.downloads.start(url, url.rsplit("/", 1)[-1] or url)
         self.url_edit.clear()
         self.sections.setCurrentIndex(2)
 
     def _on_downloads_installed(self, path: str) -> None:
-        self.show_message(f"Downloaded and verified {Path(path).name}.")
+        self.show_message(self.tr("Downloaded and verified {name}.").format(name=Path(path).name))
         self.refresh()
 
     # --- messages and shutdown ------------------------------------------------------------------
