@@ -20,6 +20,7 @@ from backend.export import load_export
 from backend.llm_service import LlmService
 from backend.settings import Settings
 from gui import icons
+from gui.backend_text import model_summary
 from gui.benchmark_tab import BenchmarkTab
 from gui.chat_pane import ChatPane
 from gui.dictation_anywhere import AnywhereDictation
@@ -163,7 +164,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _on_chat_pane_model_status_changed(self, status: ChatModelStatus | None) -> None:
-        self.model_label.setText(status.summary() if status else self.tr("No chat model loaded"))
+        self.model_label.setText(model_summary(status) if status else self.tr("No chat model loaded"))
 
     def _on_busy_changed(self, message: str, progress: float) -> None:
         self.busy_label.setText(message)
