@@ -26,7 +26,7 @@ from backend.llm import SamplingParams
 from backend.llm_service import LlmService
 from backend.models import bundled
 from backend.settings import Settings
-from gui import icons
+from gui import icons, theme
 from gui.chat_input import ChatInput
 from gui.conversation_list import ConversationList
 from gui.conversation_settings import ConversationSettings
@@ -371,6 +371,7 @@ class ChatPane(QWidget):
         if bubble is not None:
             self.stats_bar.show_stats(finished.stats)
             bubble.set_stats(ended.stats)
+            self.view.announce_reply(bubble)
         self._update_buttons()
         self.generation_finished.emit(ended.stats)
 
@@ -414,8 +415,9 @@ class ChatPane(QWidget):
         self._show_banner(_sentence(error_text(exc)), "error")
 
     def _show_banner(self, text: str, kind: str) -> None:
-        color = {"error": "#ffebe9; color:#82071e", "info": "#fff8c5; color:#4d2d00"}[kind]
-        self.banner.setStyleSheet(f"background:{color}; padding:6px; border-radius:4px;")
+        c = theme.colors()
+        background, color = (c.error_bg, c.error_text) if kind == "error" else (c.info_bg, c.info_text)
+        self.banner.setStyleSheet(f"background:{background}; color:{color}; padding:6px; border-radius:6px;")
         self.banner.setText(text)
         self.banner.setProperty("kind", kind)
         self.banner.setVisible(True)
