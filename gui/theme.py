@@ -218,7 +218,4 @@ QGroupBox {{ border: 1px solid {c.border}; border-radius: {RADIUS}px; margin-top
 QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; color: {c.muted}; }}
 QToolTip {{ background: {c.base}; color: {c.text}; border: 1px solid {c.border}; padding: 4px; }}
 QStatusBar {{ color: {c.muted}; }}
-QLabel#chat_banner {{ padding: 6px; border-radius: 6px; }}
-QLabel#chat_banner[kind="error"] {{ background: {c.error_bg}; color: {c.error_text}; }}
-QLabel#chat_banner[kind="info"] {{ background: {c.info_bg}; color: {c.info_text}; }}
 """
