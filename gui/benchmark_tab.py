@@ -40,10 +40,14 @@ from backend.bench_history import BenchHistory, StoredResult
 from backend.errors import HearthError
 from backend.llama_bench import CACHE_TYPES, FLASH_ATTN, BenchSettings
 from backend.llama_bench_report import record, render, table_rows, whisper_rows
+from gui.error_text import error_text
 from gui.widgets.bench_chart import BenchChart, Series
 
-EXPORT_FORMATS = {"md": "Markdown (*.md)", "csv": "CSV (*.csv)", "json": "JSON (*.json)"}
-PAUSED = "Benchmark running: chat replies wait until it ends"
+EXPORT_FORMATS = {
+    "md": "Markdown (*.md)",
+    "csv": "CSV (*.csv)",
+    "json": "JSON (*.json)",
+}  # format names: not translated
 
 
 class _Bridge(QObject):
@@ -58,17 +62,27 @@ def _numbers(text: str, name: str, minimum: int) -> list[int]:
     try:
         values = [int(part) for part in text.replace(" ", "").split(",") if part]
     except ValueError:
-        raise HearthError(f"{name}: write whole numbers separated by commas, like 512 or 256,512") from None
+        raise HearthError(
+            QCoreApplication.translate(
+                "BenchmarkTab", "{name}: write whole numbers separated by commas, like 512 or 256,512"
+            ).format(name=name)
+        ) from None
     if not values:
-        raise HearthError(f"{name}: give at least one number")
+        raise HearthError(
+            QCoreApplication.translate("BenchmarkTab", "{name}: give at least one number").format(name=name)
+        )
     if any(v < minimum for v in values):
-        raise HearthError(f"{name}: every number must be at least {minimum}")
+        raise HearthError(
+            QCoreApplication.translate("BenchmarkTab", "{name}: every number must be at least {minimum}").format(
+                name=name, minimum=minimum
+            )
+        )
     return values
 
 
 def series_label(rec: dict) -> str:
     """Model plus the settings that tell two lines apart (threads always; the rest when not llama-bench's default)."""
-    threads = f"{rec['n_threads']} thread" + ("" if rec["n_threads"] == 1 else "s")
+    threads = QCoreApplication.translate("BenchmarkTab", "%n thread(s)", "", rec["n_threads"])
     if rec["kind"] == "whisper":
         return f"{rec['model_type']}, {threads}"
     defaults = BenchSettings(n_threads=1)
@@ -132,34 +146,36 @@ class BenchmarkTab(QWidget):
             combo.addItems(list(CACHE_TYPES))
             combo.setCurrentText("f16")
         form = QFormLayout()
-        form.addRow("Prompt tokens (pp)", self.prompt_sizes)
-        form.addRow("Generated tokens (tg)", self.gen_sizes)
-        form.addRow("Repetitions", self.repetitions)
-        form.addRow("Threads", self.threads)
-        form.addRow("GPU layers", self.gpu_layers)
-        form.addRow("Batch / micro-batch", self._pair(self.batch, self.ubatch))
-        form.addRow("Flash attention", self.flash_attn)
-        form.addRow("KV cache K / V", self._pair(self.type_k, self.type_v))
-        hint = QLabel("Comma-separated lists (e.g. threads 1,2) measure every combination, as llama-bench does.")
+        form.addRow(self.tr("Prompt tokens (pp)"), self.prompt_sizes)
+        form.addRow(self.tr("Generated tokens (tg)"), self.gen_sizes)
+        form.addRow(self.tr("Repetitions"), self.repetitions)
+        form.addRow(self.tr("Threads"), self.threads)
+        form.addRow(self.tr("GPU layers"), self.gpu_layers)
+        form.addRow(self.tr("Batch / micro-batch"), self._pair(self.batch, self.ubatch))
+        form.addRow(self.tr("Flash attention"), self.flash_attn)
+        form.addRow(self.tr("KV cache K / V"), self._pair(self.type_k, self.type_v))
+        hint = QLabel(
+            self.tr("Comma-separated lists (e.g. threads 1,2) measure every combination, as llama-bench does.")
+        )
         hint.setWordWrap(True)
 
-        self.run_button = QPushButton("Run")
+        self.run_button = QPushButton(self.tr("Run"))
         self.run_button.clicked.connect(self.start)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.setVisible(False)
-        self.status = QLabel("Choose models and press Run.")
+        self.status = QLabel(self.tr("Choose models and press Run."))
         self.status.setObjectName("bench_status")
         self.status.setWordWrap(True)
         self.status.setTextFormat(Qt.PlainText)
 
         left = QVBoxLayout()
-        left.addWidget(QLabel("Chat models (llama-bench)"))
+        left.addWidget(QLabel(self.tr("Chat models (llama-bench)")))
         left.addWidget(self.chat_models)
-        left.addWidget(QLabel("Speech models (real-time factor on an 11 s clip)"))
+        left.addWidget(QLabel(self.tr("Speech models (real-time factor on an 11 s clip)")))
         left.addWidget(self.speech_models)
         left.addLayout(form)
         left.addWidget(hint)
@@ -167,22 +183,22 @@ class BenchmarkTab(QWidget):
         left.addWidget(self.progress)
         left.addWidget(self.status)
         left.addStretch(1)
-        left_box = QGroupBox("Measure")
+        left_box = QGroupBox(self.tr("Measure"))
         left_box.setLayout(left)
 
         self.runs = QComboBox()
         self.runs.setObjectName("bench_runs")
         self.runs.setAccessibleName(self.tr("Run"))
         self.runs.currentIndexChanged.connect(self._on_runs_current_index_changed)
-        self.export_button = QPushButton("Export…")
+        self.export_button = QPushButton(self.tr("Export…"))
         menu = QMenu(self.export_button)
         for fmt, label in EXPORT_FORMATS.items():
             menu.addAction(label.split(" (")[0], lambda f=fmt: self._on_export_chosen(f))
         self.export_button.setMenu(menu)
-        self.delete_button = QPushButton("Delete run")
+        self.delete_button = QPushButton(self.tr("Delete run"))
         self.delete_button.clicked.connect(self._on_delete_clicked)
         run_row = QHBoxLayout()
-        run_row.addWidget(QLabel("Run"))
+        run_row.addWidget(QLabel(self.tr("Run")))
         run_row.addWidget(self.runs, 1)
         run_row.addWidget(self.export_button)
         run_row.addWidget(self.delete_button)
@@ -196,7 +212,7 @@ class BenchmarkTab(QWidget):
         self.chart_test.currentTextChanged.connect(self._refresh_chart)
         self.chart = BenchChart()
         chart_row = QHBoxLayout()
-        chart_row.addWidget(QLabel("Chart of test"))
+        chart_row.addWidget(QLabel(self.tr("Chart of test")))
         chart_row.addWidget(self.chart_test, 1)
 
         right = QVBoxLayout()
@@ -205,7 +221,7 @@ class BenchmarkTab(QWidget):
         right.addWidget(self.whisper_table, 1)
         right.addLayout(chart_row)
         right.addWidget(self.chart, 3)
-        right_box = QGroupBox("Results and history")
+        right_box = QGroupBox(self.tr("Results and history"))
         right_box.setLayout(right)
 
         splitter = QSplitter()
@@ -302,16 +318,16 @@ class BenchmarkTab(QWidget):
                 t, ngl, b, ub, self.flash_attn.currentText(), self.type_k.currentText(), self.type_v.currentText()
             )
             for t, ngl, b, ub in itertools.product(
-                _numbers(self.threads.text(), "Threads", 1),
-                _numbers(self.gpu_layers.text(), "GPU layers", 0),
-                _numbers(self.batch.text(), "Batch", 1),
-                _numbers(self.ubatch.text(), "Micro-batch", 1),
+                _numbers(self.threads.text(), self.tr("Threads"), 1),
+                _numbers(self.gpu_layers.text(), self.tr("GPU layers"), 0),
+                _numbers(self.batch.text(), self.tr("Batch"), 1),
+                _numbers(self.ubatch.text(), self.tr("Micro-batch"), 1),
             )
         ]
         return llama_bench.plan(
             models,
-            n_prompt=_numbers(self.prompt_sizes.text(), "Prompt tokens", 0),
-            n_gen=_numbers(self.gen_sizes.text(), "Generated tokens", 0),
+            n_prompt=_numbers(self.prompt_sizes.text(), self.tr("Prompt tokens"), 0),
+            n_gen=_numbers(self.gen_sizes.text(), self.tr("Generated tokens"), 0),
             settings=settings,
         )
 
@@ -325,10 +341,10 @@ class BenchmarkTab(QWidget):
         try:
             tests = self._tests()
             if not tests and not speech:
-                raise HearthError("Tick at least one chat or speech model to measure.")
+                raise HearthError(self.tr("Tick at least one chat or speech model to measure."))
             build = llama_bench.build_info()
         except HearthError as exc:
-            self.status.setText(str(exc))
+            self.status.setText(error_text(exc))
             return False
         repetitions = self.repetitions.value()
         request = {
@@ -375,19 +391,19 @@ class BenchmarkTab(QWidget):
         try:
             future = self.service.run(job, cancel=cancel)
         except HearthError as exc:  # the engine's queue is full
-            self.status.setText(str(exc))
+            self.status.setText(error_text(exc))
             return False
         self._run_id = self.history.start_run(build, request)
         self._cancel, self._future = cancel, future
         self._reload_runs(select=self._run_id)
         self._set_running(True)
-        self.status.setText("Waiting for the engine…" if self.service.busy else "Starting…")
+        self.status.setText(self.tr("Waiting for the engine…") if self.service.busy else self.tr("Starting…"))
         future.add_done_callback(lambda f: self._on_future_done(f, emit))
         return True
 
     def _on_future_done(self, future, emit) -> None:  # on the engine thread (or here, if cancelled while queued)
         if future.cancelled():
-            emit(self._bridge.finished, "cancelled", "Cancelled before it started.")
+            emit(self._bridge.finished, "cancelled", self.tr("Cancelled before it started."))
             return
         error = future.exception()
         if error is None:
@@ -395,30 +411,36 @@ class BenchmarkTab(QWidget):
             emit(
                 self._bridge.finished,
                 status,
-                "Cancelled: the results so far are kept." if status == "cancelled" else "",
+                self.tr("Cancelled: the results so far are kept.") if status == "cancelled" else "",
             )
         else:
-            message = str(error) if isinstance(error, HearthError) else f"The benchmark failed: {error!r}"
+            message = (
+                error_text(error)
+                if isinstance(error, HearthError)
+                else self.tr("The benchmark failed: {error}").format(error=repr(error))
+            )
             emit(self._bridge.finished, "failed", message)
 
     def cancel(self) -> None:
         if self._cancel is not None:
             self._cancel.set()
-            self.status.setText("Cancelling after the current batch…")
+            self.status.setText(self.tr("Cancelling after the current batch…"))
 
     def _set_running(self, running: bool) -> None:
         self.run_button.setEnabled(not running)
         self.cancel_button.setEnabled(running)
         self.progress.setVisible(running)
         self.progress.setValue(0)
-        self.run_state_changed.emit(PAUSED if running else "", 0.0)
+        self.run_state_changed.emit(self._paused() if running else "", 0.0)
 
     def _on_bench_progress(self, fraction: float, message: str) -> None:
         if not self.running:
             return
         self.progress.setValue(int(fraction * 100))
-        self.status.setText(f"{message}\n{PAUSED}.")
-        self.run_state_changed.emit(PAUSED, fraction)
+        self.status.setText(
+            self.tr("{progress}\nBenchmark running: chat replies wait until it ends.").format(progress=message)
+        )
+        self.run_state_changed.emit(self._paused(), fraction)
 
     def _on_bench_result_ready(self, rec: dict) -> None:
         if self._run_id is None:
@@ -434,8 +456,12 @@ class BenchmarkTab(QWidget):
         finished_run = self._run_id
         self._run_id, self._cancel, self._future = None, None, None
         self._set_running(False)
-        self.status.setText(message or ("Done." if status == "done" else status.capitalize() + "."))
+        done = {"done": self.tr("Done."), "cancelled": self.tr("Cancelled."), "failed": self.tr("Failed.")}
+        self.status.setText(message or done.get(status, status))
         self._reload_runs(select=finished_run)
+
+    def _paused(self) -> str:
+        return self.tr("Benchmark running: chat replies wait until it ends")
 
     def shutdown(self) -> None:
         """Cancel a run in progress; the engine thread finishes it at its next check."""
@@ -510,7 +536,7 @@ class BenchmarkTab(QWidget):
         whisper = bool(stored) and stored[0].kind == "whisper"
         self.chart.set_data(
             test,
-            "real-time factor, lower is faster" if whisper else "tokens/s, mean ± stddev",
+            self.tr("real-time factor, lower is faster") if whisper else self.tr("tokens/s, mean ± stddev"),
             x_labels,
             [Series(label, tuple(points)) for label, points in lines.items()],
         )
@@ -521,13 +547,15 @@ class BenchmarkTab(QWidget):
         return path
 
     def _on_export_chosen(self, fmt: str) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, "Export benchmark", f"llama-bench.{fmt}", EXPORT_FORMATS[fmt])
+        name, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export benchmark"), f"llama-bench.{fmt}", EXPORT_FORMATS[fmt]
+        )
         if not name:
             return
         try:
-            self.status.setText(f"Saved {self.export(name, fmt)}")
+            self.status.setText(self.tr("Saved {path}").format(path=self.export(name, fmt)))
         except OSError as exc:
-            self.status.setText(f"Could not save {name}: {exc.strerror or exc}")
+            self.status.setText(self.tr("Could not save {name}: {error}").format(name=name, error=exc.strerror or exc))
 
     def _on_delete_clicked(self) -> None:
         run_id = self.runs.currentData()
