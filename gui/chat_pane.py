@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +33,8 @@ from gui.conversation_list import ConversationList
 from gui.conversation_settings import ConversationSettings
 from gui.error_text import error_text, message_text
 from gui.llm_worker import LlmWorker
+from gui.model_picker import ModelChoice, ModelPicker
+from gui.welcome import Welcome
 from gui.widgets.message_view import MessageBubble, MessageView
 from gui.widgets.stats_bar import StatsBar
 
@@ -96,6 +99,14 @@ class ChatPane(QWidget):
         self.banner.setObjectName("chat_banner")
         self.banner.setTextFormat(Qt.PlainText)  # it quotes model names and errors, which come from files
         self.view = MessageView()
+        self.model_picker = ModelPicker(self.tr("Model:"))
+        self.model_picker.chosen.connect(self._on_model_picker_chosen)
+        self.welcome = Welcome(self.settings)  # what an empty conversation shows instead of the view
+        self.welcome.prompt_chosen.connect(self._on_welcome_prompt_chosen)
+        self.welcome.use_model_requested.connect(self.load_model)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.welcome)
+        self.stack.addWidget(self.view)
         self.input = ChatInput()
         self.input.submitted.connect(self.send)
         self.send_button = QPushButton(self.tr("Send"))
@@ -129,8 +140,9 @@ class ChatPane(QWidget):
         center = QWidget()
         col = QVBoxLayout(center)
         col.setContentsMargins(0, 0, 0, 0)
+        col.addWidget(self.model_picker)
         col.addWidget(self.banner)
-        col.addWidget(self.view, 1)
+        col.addWidget(self.stack, 1)
         col.addWidget(self.stats_bar)
         col.addWidget(self.input)
         col.addLayout(buttons)
@@ -166,12 +178,16 @@ class ChatPane(QWidget):
     def _on_worker_model_loading(self, message: str, progress: float) -> None:
         self.busy_changed.emit(message, progress)
         self.input.setPlaceholderText(message)
+        self.model_picker.set_loading(message, progress)
+        self.welcome.set_model(self.model_info, message)
 
     @Slot(object)
     def _on_worker_model_loaded(self, status: ChatModelStatus) -> None:
         self.model_info = status
         self.settings.chat_model = status.path
         self.busy_changed.emit("", 0.0)
+        self.model_picker.set_current(status.path, status.name, f"{status.quantization} · {status.compute_backend}")
+        self.welcome.set_model(status)
         self.input.setPlaceholderText(self.tr("Message the model…  (Enter sends, Shift+Enter for a new line)"))
         self.input.viewport().update()  # QPlainTextEdit does not repaint a changed placeholder by itself
         if status.inferred_family:
@@ -191,9 +207,15 @@ class ChatPane(QWidget):
         self.busy_changed.emit("", 0.0)
         self.model_info = None
         self.input.setPlaceholderText(self.tr("No model loaded — choose one in Models."))
+        self.model_picker.set_current(None, self.tr("No model loaded"))
+        self.welcome.set_model(None)
         self._show_banner(self.tr("Could not load the model: {error}").format(error=message_text(message)), "error")
         self.model_status_changed.emit(None)
         self._update_buttons()
+
+    @Slot(object)
+    def _on_model_picker_chosen(self, choice: ModelChoice) -> None:
+        self.load_model(choice.ref)
 
     # --- conversations ---------------------------------------------------------------------
 
@@ -227,6 +249,7 @@ class ChatPane(QWidget):
         conv = self.store.get_conversation(session.conversation_id) if session.conversation_id >= 0 else None
         if conv is None:
             self.conv_settings.set_values("", self.settings.default_sampling)
+            self._show_welcome_if_empty()
             self._update_buttons()
             return
         self.conv_settings.set_values(conv.system_prompt, SamplingParams.from_dict(conv.settings))
@@ -235,7 +258,12 @@ class ChatPane(QWidget):
                 self._active_bubble = self.view.add(msg.role, session.active.text)
             else:
                 self.view.add(msg.role, msg.content, msg.stats, "" if msg.complete else self._interrupted_note())
+        self._show_welcome_if_empty()
         self._update_buttons()
+
+    def _show_welcome_if_empty(self) -> None:
+        self.welcome.refresh()
+        self.stack.setCurrentWidget(self.view if self.view.bubbles else self.welcome)
 
     @Slot()
     def _on_conv_settings_changed(self) -> None:
@@ -244,6 +272,13 @@ class ChatPane(QWidget):
         self._save(self.session.save_settings, self.conv_settings.system_text(), params)
 
     # --- sending ---------------------------------------------------------------------------
+
+    @Slot(str)
+    def _on_welcome_prompt_chosen(self, text: str) -> None:
+        """An example prompt: sent at once when a model is ready, else left in the box to send later."""
+        self.input.setPlainText(text)
+        self.input.setFocus()
+        self.send()
 
     def insert_text(self, text: str) -> None:
         """Put text (e.g. dictation) into the message box for the user to edit and send."""
@@ -287,6 +322,8 @@ class ChatPane(QWidget):
             self._update_buttons()
             return
         (generate or self.worker.generate)(request)
+        self.welcome.mark_seen()  # from now on, new conversations get the lighter welcome
+        self.stack.setCurrentWidget(self.view)
         # Tokens reach this (GUI) thread only after this method returns: the bubble is there first.
         if user_text:
             self.view.add("user", user_text)
@@ -398,6 +435,29 @@ class ChatPane(QWidget):
         self.stop_button.setEnabled(busy)
         self.regenerate_button.setEnabled(ready and not busy and has_messages)
         self.edit_button.setEnabled(not busy and has_messages)
+        # Disabled buttons say why; enabled ones what they do.
+        no_model = self.tr("No chat model is loaded yet: wait for it, or choose one above")
+        wait = self.tr("Wait for the reply, or press Stop")
+        self.send_button.setToolTip(self.tr("Send (Enter)") if ready and not busy else wait if busy else no_model)
+        self.stop_button.setToolTip(
+            self.tr("Stop the reply, keeping what was written") if busy else self.tr("No reply is being written")
+        )
+        self.regenerate_button.setToolTip(
+            wait
+            if busy
+            else no_model
+            if not ready
+            else self.tr("Write the last reply again")
+            if has_messages
+            else self.tr("Nothing to regenerate yet")
+        )
+        self.edit_button.setToolTip(
+            wait
+            if busy
+            else self.tr("Put your last message back in the box to change and resend it")
+            if has_messages
+            else self.tr("Nothing to edit yet")
+        )
 
     def _save(self, write, *args) -> bool:
         """Run one store write; a full or read-only disk is said in the banner instead of raised."""

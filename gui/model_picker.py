@@ -152,3 +152,19 @@ class ModelPicker(QWidget):
             return False
         self._on_choice_triggered(choice)
         return True
+
+
+def offer_installed_models(window) -> None:
+    """Feed the chat's and the Dictation tab's pickers, and the chat's welcome, from the window's Models tab."""
+    manager, chat, dictation, tabs = window.model_manager, window.chat_pane, window.dictation_panel, window.tabs
+    chat.model_picker.add_provider(lambda: installed_choices(manager.installed, "chat"))
+    dictation.speech_picker.add_provider(lambda: installed_choices(manager.installed, "speech"))
+
+    def show_catalog(kind: str) -> None:
+        manager.show_catalog(kind)
+        tabs.setCurrentWidget(manager)
+
+    chat.model_picker.more_models_requested.connect(lambda: show_catalog("chat"))
+    dictation.speech_picker.more_models_requested.connect(lambda: show_catalog("speech"))
+    chat.welcome.attach_models(manager)
+    chat.welcome.dictation_requested.connect(lambda: tabs.setCurrentWidget(dictation))
