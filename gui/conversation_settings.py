@@ -16,6 +16,7 @@ class ConversationSettings(QGroupBox):
         self.setTitle(self.tr("Conversation settings"))
         form = QFormLayout(self)
         self.system_prompt = QPlainTextEdit()
+        self.system_prompt.setAccessibleName(self.tr("System prompt"))
         self.system_prompt.setPlaceholderText(self.tr("System prompt (optional)"))
         self.system_prompt.setMaximumHeight(90)
         form.addRow(self.system_prompt)
