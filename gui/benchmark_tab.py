@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -48,6 +48,7 @@ EXPORT_FORMATS = {
     "csv": "CSV (*.csv)",
     "json": "JSON (*.json)",
 }  # format names: not translated
+PAUSED = QT_TRANSLATE_NOOP("BenchmarkTab", "Benchmark running: chat replies wait until it ends")
 
 
 class _Bridge(QObject):
@@ -461,7 +462,7 @@ class BenchmarkTab(QWidget):
         self._reload_runs(select=finished_run)
 
     def _paused(self) -> str:
-        return self.tr("Benchmark running: chat replies wait until it ends")
+        return self.tr(PAUSED)  # tr-lint: marked
 
     def shutdown(self) -> None:
         """Cancel a run in progress; the engine thread finishes it at its next check."""
