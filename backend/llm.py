@@ -7,10 +7,12 @@ engine and calls it. Cancellation is a threading.Event that any thread may set.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import ctypes
 import functools
 import logging
 import random
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -28,6 +30,65 @@ from backend.models.gguf_info import GgufInfo, read_gguf_info
 
 class ContextOverflowError(HearthError):
     pass
+
+
+class ComputeSettingsError(HearthError):
+    """A combination of compute settings llama.cpp cannot run; the message says what to change."""
+
+
+FLASH_ATTN_MODES = {"auto": -1, "off": 0, "on": 1}  # llama_flash_attn_type
+# The KV cache types offered, as ggml_type ids (ggml.h). The quantized ones store blocks of 32 values.
+KV_CACHE_TYPES = {"f16": 1, "q8_0": 8, "q4_0": 2}
+KV_BLOCK = 32
+# llama-bench's defaults: one decode call takes up to 2048 tokens, computed 512 at a time.
+DEFAULT_N_BATCH = 2048
+DEFAULT_N_UBATCH = 512
+
+
+@dataclass(frozen=True)
+class ComputeOptions:
+    """How llama.cpp runs a model: speed and memory. Defaults are llama.cpp's own (llama-bench's).
+
+    - flash_attn: "auto" lets llama.cpp use flash attention wherever the device running a layer
+      supports it (on a CPU build: always); "on"/"off" force it.
+    - n_batch: the most prompt tokens one decode call takes; n_ubatch: how many are computed at once
+      (the compute buffer grows with it). Hearth feeds the prompt n_ubatch tokens per call, so Stop is
+      honoured between micro-batches.
+    - type_k / type_v: the KV cache's storage. q8_0 halves its memory, q4_0 quarters it, at a small
+      cost in accuracy; a quantized V cache needs flash attention.
+    """
+
+    flash_attn: str = "auto"
+    n_batch: int = DEFAULT_N_BATCH
+    n_ubatch: int = DEFAULT_N_UBATCH
+    type_k: str = "f16"
+    type_v: str = "f16"
+
+    def check(self, head_dim: int = 0) -> None:
+        """Raise ComputeSettingsError, saying what to change, for a combination llama.cpp refuses."""
+        if self.flash_attn not in FLASH_ATTN_MODES:
+            raise ComputeSettingsError(f"flash attention must be auto, on or off, not {self.flash_attn!r}")
+        for which, name in (("K", self.type_k), ("V", self.type_v)):
+            if name not in KV_CACHE_TYPES:
+                raise ComputeSettingsError(
+                    f"unknown {which} cache type {name!r}: use one of {', '.join(KV_CACHE_TYPES)}"
+                )
+            if name != "f16" and head_dim % KV_BLOCK:
+                raise ComputeSettingsError(
+                    f"this model's attention heads ({head_dim} values) do not divide into {name}'s blocks "
+                    f"of {KV_BLOCK}: keep the {which} cache at f16"
+                )
+        if self.type_v != "f16" and self.flash_attn == "off":
+            raise ComputeSettingsError(
+                f"a quantized V cache ({self.type_v}) needs flash attention: set flash attention to auto "
+                "or on, or keep the V cache at f16"
+            )
+        if self.n_batch < 1 or self.n_ubatch < 1:
+            raise ComputeSettingsError("the batch and micro-batch sizes must be at least 1")
+        if self.n_ubatch > self.n_batch:
+            raise ComputeSettingsError(
+                f"the micro-batch ({self.n_ubatch}) cannot be larger than the batch ({self.n_batch})"
+            )
 
 
 @dataclass(frozen=True)
@@ -58,6 +119,9 @@ class LoadedModel:
     n_gpu_layers: int
     load_ms: float
     template_source: str  # "model", or "inferred:<family>" when the file has no chat template
+    compute: ComputeOptions = field(default_factory=ComputeOptions)
+    flash_attn_used: bool | None = None  # what llama.cpp chose (for "auto"); None: it did not say
+    kv_cache_bytes: int | None = None  # the KV cache llama.cpp allocated, as it reported it
 
     @property
     def display_name(self) -> str:
@@ -228,7 +292,40 @@ def _llama_class():
     import llama_cpp
     from llama_cpp import _internals
 
+    base = llama_cpp.llama_context_params
+    flash_field = base.flash_attn_type
+
+    class PinnedFlashAttn(base):
+        """Context parameters whose flash-attention mode is the one Hearth set.
+
+        llama-cpp-python's Llama writes only "enabled" or "disabled" there; llama.cpp's own default
+        (and llama-bench's) is "auto", which only this field can carry. Its write is ignored.
+        """
+
+        @property
+        def flash_attn_type(self):
+            return flash_field.__get__(self)
+
+        @flash_attn_type.setter
+        def flash_attn_type(self, _value):
+            pass
+
     class HearthLlama(llama_cpp.Llama):
+        def __init__(self, *args, flash_attn_mode: int = -1, **kwargs):
+            self._flash_attn_mode = flash_attn_mode
+            super().__init__(*args, **kwargs)
+
+        @property
+        def context_params(self):
+            return self._context_params
+
+        @context_params.setter
+        def context_params(self, params):
+            if not isinstance(params, PinnedFlashAttn):
+                params = PinnedFlashAttn.from_buffer_copy(params)
+                flash_field.__set__(params, self._flash_attn_mode)
+            self._context_params = params
+
         def _init_sampler(self, top_k=40, top_p=0.95, min_p=0.05, typical_p=1.0, temp=0.80, repeat_penalty=1.0,
                           frequency_penalty=0.0, presence_penalty=0.0, tfs_z=1.0, mirostat_mode=0, mirostat_eta=0.1,
                           mirostat_tau=5.0, penalize_nl=True, logits_processor=None, grammar=None):  # fmt: skip
@@ -289,6 +386,50 @@ def _piece_reader(llama_cpp, vocab):
     return token_bytes
 
 
+class _LoadLog:
+    """What llama.cpp says while a model loads: the KV cache it allocated, whether "auto" chose flash
+    attention, and its error lines, which otherwise never reach the user (llama-cpp-python only says
+    "Failed to create llama_context")."""
+
+    _KV_BUFFER = re.compile(r"KV buffer size =\s*([0-9.]+) MiB")
+    _FLASH = re.compile(r"Flash Attention (enabled|not supported)")
+
+    def __init__(self) -> None:
+        self.lines: list[tuple[int, str]] = []
+
+    @contextlib.contextmanager
+    def capture(self):
+        import llama_cpp
+        from llama_cpp import _logger
+
+        @llama_cpp.llama_log_callback
+        def keep(level: int, text: bytes, _user_data) -> None:
+            self.lines.append((level, text.decode("utf-8", "replace")))
+
+        llama_cpp.llama_log_set(keep, ctypes.c_void_p(0))
+        try:
+            yield self
+        finally:
+            llama_cpp.llama_log_set(_logger.llama_log_callback, ctypes.c_void_p(0))
+
+    def errors(self) -> str:
+        return "; ".join(text.strip().split(": ", 1)[-1] for level, text in self.lines if level == 3 and text.strip())
+
+    def context_failed(self, exc: Exception) -> bool:
+        return "llama_context" in str(exc)
+
+    @property
+    def kv_cache_bytes(self) -> int | None:
+        sizes = [float(m[1]) for _, text in self.lines if (m := self._KV_BUFFER.search(text))]
+        return int(sum(sizes) * 1024 * 1024) if sizes else None
+
+    def flash_attn_used(self, compute: ComputeOptions) -> bool | None:
+        if compute.flash_attn != "auto" or compute.type_v != "f16":
+            return compute.flash_attn != "off"  # "auto" with a quantized V cache: llama.cpp forces it on
+        said = [m[1] for _, text in self.lines if (m := self._FLASH.search(text))]
+        return said[-1] == "enabled" if said else None
+
+
 class LlmEngine:
     def __init__(self) -> None:
         self._llm = None
@@ -304,10 +445,13 @@ class LlmEngine:
         n_ctx: int = DEFAULT_N_CTX,
         n_threads: int | None = None,
         n_gpu_layers: int = 0,
+        compute: ComputeOptions | None = None,
     ) -> LoadedModel:
-        """Load a GGUF file. Raises ModelFileError/ModelLoadError with a message for the user."""
+        """Load a GGUF file. Raises ModelFileError/ModelLoadError/ComputeSettingsError with a message for the user."""
         path = Path(path)
+        compute = compute or ComputeOptions()
         info = read_gguf_info(path)  # rejects non-GGUF, truncated and GGML-era files with a clear message
+        compute.check(info.head_dim)  # before unloading: refused settings leave the old model loaded
         self.unload()
         import llama_cpp
 
@@ -319,21 +463,33 @@ class LlmEngine:
         if info.context_length:
             n_ctx = min(n_ctx, info.context_length)
         start = time.perf_counter()
+        log = _LoadLog()
         try:
-            llm = _llama_class()(
-                model_path=str(path),
-                n_ctx=n_ctx,
-                n_threads=threads,
-                n_threads_batch=threads,
-                n_gpu_layers=n_gpu_layers,
-                verbose=False,
-            )
+            with log.capture():
+                llm = _llama_class()(
+                    model_path=str(path),
+                    n_ctx=n_ctx,
+                    n_threads=threads,
+                    n_threads_batch=threads,
+                    n_gpu_layers=n_gpu_layers,
+                    n_batch=compute.n_batch,
+                    n_ubatch=compute.n_ubatch,
+                    flash_attn_mode=FLASH_ATTN_MODES[compute.flash_attn],
+                    type_k=KV_CACHE_TYPES[compute.type_k],
+                    type_v=KV_CACHE_TYPES[compute.type_v],
+                    verbose=False,
+                )
         except jinja2.TemplateError as exc:  # llama-cpp-python compiles the file's template on load
             raise ModelLoadError(
                 f"{path.name} has a broken chat template ({exc}), so it cannot be used for chat. "
                 "Download a fixed version of the model."
             ) from exc
         except (ValueError, RuntimeError, OSError) as exc:
+            if log.context_failed(exc):  # the model loaded; its context (these settings) did not
+                raise ModelLoadError(
+                    f"llama.cpp could not set up {path.name} with these compute settings "
+                    f"({log.errors() or exc}): change them in the model's compute settings."
+                ) from exc
             raise ModelLoadError(
                 f"llama.cpp could not load {path.name} (architecture '{info.architecture}', "
                 f"{info.file_type_name}): {exc}. The file may be damaged, or this llama.cpp build may "
@@ -350,6 +506,9 @@ class LlmEngine:
             n_gpu_layers=n_gpu_layers,
             load_ms=load_ms,
             template_source=template_source,
+            compute=compute,
+            flash_attn_used=log.flash_attn_used(compute),
+            kv_cache_bytes=log.kv_cache_bytes,
         )
         self._is_eog = functools.partial(llama_cpp.llama_vocab_is_eog, llm._model.vocab)
         self._token_bytes = _piece_reader(llama_cpp, llm._model.vocab)
@@ -420,10 +579,11 @@ class LlmEngine:
                 cached = 0
             llm.n_tokens = cached
         todo = tokens[cached:]
-        for i in range(0, len(todo), llm.n_batch):
+        step = llm.context_params.n_ubatch  # llama.cpp computes a batch this many at a time anyway
+        for i in range(0, len(todo), step):
             if cancel.is_set():
                 break
-            llm.eval(todo[i : i + llm.n_batch])
+            llm.eval(todo[i : i + step])
         return cached
 
     # --- generation ------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from backend.generation_stats import GenerationStats, StopReason
 from backend.job_queue import JobQueue, ServiceBusy, ServiceClosed
-from backend.llm import Generation, LlmEngine, LoadedModel, SamplingParams
+from backend.llm import ComputeOptions, Generation, LlmEngine, LoadedModel, SamplingParams
 from backend.models import bundled
 from backend.remote_engine import RemoteEngine, RemoteModel
 from backend.remote_http import Endpoint
@@ -82,6 +82,7 @@ class LlmService:
         n_threads: int | None,
         n_gpu_layers: int,
         on_progress: ProgressCallback | None = None,
+        compute: ComputeOptions | None = None,
     ) -> Future[LoadedModel]:
         """Load a GGUF file; an empty path means the bundled default model (built on first use)."""
 
@@ -96,7 +97,7 @@ class LlmService:
             if on_progress:
                 on_progress(f"Loading {Path(target).name}…", -1.0)
             try:
-                engine.load(target, n_ctx=n_ctx, n_threads=n_threads, n_gpu_layers=n_gpu_layers)
+                engine.load(target, n_ctx=n_ctx, n_threads=n_threads, n_gpu_layers=n_gpu_layers, compute=compute)
             except Exception:
                 if current is not engine:  # a refused file leaves the remote model in use
                     raise

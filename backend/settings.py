@@ -16,7 +16,7 @@ from typing import Any
 from backend import paths
 from backend.atomic import write_text_atomic
 from backend.defaults import DEFAULT_N_CTX, default_threads
-from backend.llm import SamplingParams
+from backend.llm import ComputeOptions, SamplingParams
 
 log = logging.getLogger(__name__)
 
@@ -38,21 +38,32 @@ class ModelSettings:
     n_threads: int | None = None
     n_ctx: int | None = None  # chat: context length
     audio_ctx: int | None = None  # speech: Whisper encoder frames (1500 = the full 30 s window; None: automatic)
+    # chat: llama.cpp's compute options (see backend.llm.ComputeOptions); None: llama.cpp's default
+    flash_attn: str | None = None  # auto, on, off
+    n_batch: int | None = None
+    n_ubatch: int | None = None
+    type_k: str | None = None  # KV cache: f16, q8_0, q4_0
+    type_v: str | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None) -> ModelSettings:
-        names = {f.name for f in fields(cls)}
+        kinds = {f.name: str if "str" in str(f.type) else int for f in fields(cls)}
         values = {}
         for key, value in (data or {}).items():
-            if key in names and value is not None:
+            if key in kinds and value is not None:
                 try:
-                    values[key] = int(value)
+                    values[key] = kinds[key](value)
                 except (TypeError, ValueError):
                     log.warning("ignoring the setting %s=%r: not a number", key, value)
         return cls(**values)
 
-    def to_dict(self) -> dict[str, int]:
+    def to_dict(self) -> dict[str, int | str]:
         return {k: v for k, v in asdict(self).items() if v is not None}
+
+    def compute(self) -> ComputeOptions:
+        """The engine's compute options: the saved ones over llama.cpp's defaults."""
+        chosen = {k: getattr(self, k) for k in ("flash_attn", "n_batch", "n_ubatch", "type_k", "type_v")}
+        return ComputeOptions(**{k: v for k, v in chosen.items() if v is not None})
 
     def threads(self, kind: str) -> int:
         return self.n_threads or default_threads(kind)

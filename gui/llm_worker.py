@@ -52,6 +52,7 @@ class LlmWorker(QObject):
                 n_threads=settings.n_threads,
                 n_gpu_layers=settings.n_gpu_layers,
                 on_progress=self.model_loading.emit,
+                compute=settings.compute(),
             )
         except HearthError as exc:
             self.model_load_failed.emit(str(exc))
