@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from backend import paths
 from backend.models import registry
 from backend.models.downloads import Download, DownloadProgress, DownloadState
+from gui.error_text import message_text
 from gui.model_jobs import JobRunner
 
 
 def _mb(n: int | None) -> str:
-    return "?" if n is None else f"{n / 1e6:,.1f} MB"
+    return "?" if n is None else f"{QLocale().toString(n / 1e6, 'f', 1)} MB"
 
 
 class DownloadRow(QWidget):
@@ -29,10 +30,10 @@ class DownloadRow(QWidget):
         self.title.setTextFormat(Qt.PlainText)  # a pasted link's file name
         self.bar = QProgressBar()
         self.bar.setRange(0, 1000)
-        self.status = QLabel("waiting…")
+        self.status = QLabel(self.tr("waiting…"))
         self.status.setTextFormat(Qt.PlainText)  # quotes what the server answered
-        self.pause_button = QPushButton("Pause")
-        self.cancel_button = QPushButton("Cancel")
+        self.pause_button = QPushButton(self.tr("Pause"))
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
         top.addWidget(self.pause_button)
@@ -50,10 +51,16 @@ class DownloadRow(QWidget):
         else:
             self.bar.setRange(0, 0)
         if p.state == DownloadState.VERIFYING:
-            self.status.setText("checking SHA-256…")
+            self.status.setText(self.tr("checking SHA-256…"))
             return
-        eta = f", {p.eta_s:.0f} s left" if p.eta_s is not None else ""
-        self.status.setText(f"{_mb(p.done)} of {_mb(p.total)} at {p.speed_bps / 1e6:.1f} MB/s{eta}")
+        speed = QLocale().toString(p.speed_bps / 1e6, "f", 1)
+        self.status.setText(
+            self.tr("{done} of {total} at {speed} MB/s, {seconds} s left").format(
+                done=_mb(p.done), total=_mb(p.total), speed=speed, seconds=f"{p.eta_s:.0f}"
+            )
+            if p.eta_s is not None
+            else self.tr("{done} of {total} at {speed} MB/s").format(done=_mb(p.done), total=_mb(p.total), speed=speed)
+        )
 
 
 class DownloadList(QWidget):
@@ -66,7 +73,7 @@ class DownloadList(QWidget):
         self.rows: list[DownloadRow] = []
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
-        self.empty_label = QLabel("No downloads. Pick a model in the catalog or paste a link.")
+        self.empty_label = QLabel(self.tr("No downloads. Pick a model in the catalog or paste a link."))
         self._layout.addWidget(self.empty_label)
         self._layout.addStretch(1)
 
@@ -93,7 +100,10 @@ class DownloadList(QWidget):
             download.state = DownloadState.PAUSED
             row = self._add_row(name, download)
             self._show_stopped(
-                row, f"paused at {_mb(download.done)} of {_mb(download.total)} (from an earlier session)"
+                row,
+                self.tr("paused at {done} of {total} (from an earlier session)").format(
+                    done=_mb(download.done), total=_mb(download.total)
+                ),
             )
 
     def _add_row(self, title: str, download: Download) -> DownloadRow:
@@ -106,8 +116,8 @@ class DownloadList(QWidget):
         return row
 
     def _run(self, row: DownloadRow) -> None:
-        row.pause_button.setText("Pause")
-        row.status.setText("connecting…")
+        row.pause_button.setText(self.tr("Pause"))
+        row.status.setText(self.tr("connecting…"))
         download = row.download
 
         def work(report):
@@ -126,7 +136,7 @@ class DownloadList(QWidget):
             self._run(row)
         else:
             row.download.pause()
-            row.status.setText("pausing…")
+            row.status.setText(self.tr("pausing…"))
 
     def _on_row_cancel_clicked(self, row: DownloadRow) -> None:
         row.download.cancel()
@@ -137,28 +147,37 @@ class DownloadList(QWidget):
         if state == DownloadState.DONE:
             row.bar.setRange(0, 1000)
             row.bar.setValue(1000)
-            checked = "SHA-256 verified" if row.download.verified else "no checksum published: size checked"
-            row.status.setText(f"installed ({checked})")
+            row.status.setText(
+                self.tr("installed (SHA-256 verified)")
+                if row.download.verified
+                else self.tr("installed (no checksum published: size checked)")
+            )
             row.pause_button.hide()
-            row.cancel_button.setText("Clear")
+            row.cancel_button.setText(self.tr("Clear"))
             row.cancel_button.clicked.disconnect()
             row.cancel_button.clicked.connect(lambda: self._remove(row))
             self.installed.emit(str(row.download.target))
         elif state == DownloadState.CANCELLED:
             self._remove(row)
         elif state == DownloadState.PAUSED:
-            self._show_stopped(row, f"paused at {_mb(row.download.done)} of {_mb(row.download.total)}")
+            self._show_stopped(
+                row,
+                self.tr("paused at {done} of {total}").format(
+                    done=_mb(row.download.done), total=_mb(row.download.total)
+                ),
+            )
         else:
-            self._on_job_failed(row, row.download.error or "failed")
+            self._on_job_failed(row, row.download.error or self.tr("failed"))
 
     def _on_job_failed(self, row: DownloadRow, message: str) -> None:
-        self._show_stopped(row, f"failed: {message}")
-        row.pause_button.setText("Retry")
+        message = message_text(message)
+        self._show_stopped(row, self.tr("failed: {error}").format(error=message))
+        row.pause_button.setText(self.tr("Retry"))
         self.failed.emit(f"{row.title.text()}: {message}")
 
     def _show_stopped(self, row: DownloadRow, text: str) -> None:
         row.status.setText(text)
-        row.pause_button.setText("Resume")
+        row.pause_button.setText(self.tr("Resume"))
         if row.download.total:
             row.bar.setRange(0, 1000)
             row.bar.setValue(int(row.download.done / row.download.total * 1000))

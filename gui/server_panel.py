@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 import time
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QLocale, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -32,6 +32,7 @@ from backend import paths
 from backend.errors import HearthError
 from backend.llm_service import LlmService
 from backend.settings import Settings
+from gui.error_text import error_text
 
 SERVER_SETTINGS = "server"  # {"port": int, "api_key": str, "lan": bool}
 MAX_LOG_ROWS = 500
@@ -50,11 +51,11 @@ class ServerPanel(QWidget):
         self.speech = None
         saved = settings.get(SERVER_SETTINGS) or {}
 
-        self.switch = QPushButton("Start server")
+        self.switch = QPushButton(self.tr("Start server"))
         self.switch.setCheckable(True)
         self.switch.setObjectName("server_switch")
         self.switch.toggled.connect(self._on_switch_toggled)
-        self.status = QLabel("Off. Nothing listens until you start it.")
+        self.status = QLabel(self.tr("Off. Nothing listens until you start it."))
         self.status.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.status.setWordWrap(True)
 
@@ -62,20 +63,20 @@ class ServerPanel(QWidget):
         self.port.setRange(1, 65535)
         self.port.setValue(int(saved.get("port") or 8080))
         self.key = QLineEdit(saved.get("api_key") or "")
-        self.key.setPlaceholderText("none: any program on this machine may use it")
+        self.key.setPlaceholderText(self.tr("none: any program on this machine may use it"))
         self.key.setEchoMode(QLineEdit.PasswordEchoOnEdit)
         self.key.setAccessibleName(self.tr("API key"))
-        self.new_key = QPushButton("New key")
+        self.new_key = QPushButton(self.tr("New key"))
         self.new_key.clicked.connect(self._on_new_key_clicked)
-        self.lan = QCheckBox("Allow other devices on my network (needs the key)")
+        self.lan = QCheckBox(self.tr("Allow other devices on my network (needs the key)"))
         self.lan.setChecked(bool(saved.get("lan", False)))
         self.lan.toggled.connect(self._on_lan_toggled)
         key_row = QHBoxLayout()
         key_row.addWidget(self.key, 1)
         key_row.addWidget(self.new_key)
         form = QFormLayout()
-        form.addRow("Port", self.port)
-        form.addRow("API key", key_row)
+        form.addRow(self.tr("Port"), self.port)
+        form.addRow(self.tr("API key"), key_row)
         form.addRow("", self.lan)
 
         self.example = QLabel()
@@ -84,7 +85,18 @@ class ServerPanel(QWidget):
         self.log = QTableWidget(0, len(COLUMNS))
         self.log.setAccessibleName(self.tr("Requests"))
         self.log.setTabKeyNavigation(False)
-        self.log.setHorizontalHeaderLabels(COLUMNS)
+        self.log.setHorizontalHeaderLabels(
+            [
+                self.tr("Time"),
+                self.tr("Client"),
+                self.tr("Request"),
+                self.tr("Status"),
+                self.tr("Tokens"),
+                self.tr("t/s"),
+                self.tr("Time taken"),
+                self.tr("Note"),
+            ]
+        )
         self.log.verticalHeader().setVisible(False)
         self.log.setEditTriggers(QTableWidget.NoEditTriggers)
         self.log.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
@@ -97,7 +109,7 @@ class ServerPanel(QWidget):
         layout.addLayout(top)
         layout.addLayout(form)
         layout.addWidget(self.example)
-        layout.addWidget(QLabel("Requests"))
+        layout.addWidget(QLabel(self.tr("Requests")))
         layout.addWidget(self.log, 1)
         self.request_logged.connect(self._on_request_logged, Qt.QueuedConnection)
         self._show_example()
@@ -138,12 +150,15 @@ class ServerPanel(QWidget):
         except HearthError as exc:
             speech.close()
             self._set_switch(False)
-            self.status.setText(f"Could not start: {exc}")
+            self.status.setText(self.tr("Could not start: {error}").format(error=error_text(exc)))
             return False
         self.server, self.speech = server, speech
         self._remember()
-        where = "this machine and your network" if self.lan.isChecked() else "this machine only"
-        self.status.setText(f"Listening on {server.url} ({where})")
+        self.status.setText(
+            self.tr("Listening on {url} (this machine and your network)").format(url=server.url)
+            if self.lan.isChecked()
+            else self.tr("Listening on {url} (this machine only)").format(url=server.url)
+        )
         self._set_switch(True)
         self._set_editable(False)
         self._show_example()
@@ -158,7 +173,7 @@ class ServerPanel(QWidget):
         self.server = self.speech = None
         self._set_switch(False)
         self._set_editable(True)
-        self.status.setText("Off. Nothing listens until you start it.")
+        self.status.setText(self.tr("Off. Nothing listens until you start it."))
         self.running_changed.emit(False)
 
     def shutdown(self) -> None:
@@ -199,7 +214,7 @@ class ServerPanel(QWidget):
             str(record.status),
             tokens,
             speed,
-            f"{record.duration_ms:.0f} ms",
+            self.tr("{ms} ms").format(ms=QLocale().toString(record.duration_ms, "f", 0)),
             record.outcome,
         ]
         for column, text in enumerate(cells):
@@ -211,7 +226,7 @@ class ServerPanel(QWidget):
         self.switch.blockSignals(True)
         self.switch.setChecked(on)
         self.switch.blockSignals(False)
-        self.switch.setText("Stop server" if on else "Start server")
+        self.switch.setText(self.tr("Stop server") if on else self.tr("Start server"))
 
     def _set_editable(self, editable: bool) -> None:
         for widget in (self.port, self.key, self.new_key, self.lan):
@@ -225,7 +240,7 @@ class ServerPanel(QWidget):
 
     def _show_example(self) -> None:
         url = self.server.url if self.server else f"http://127.0.0.1:{self.port.value()}/v1"
-        key = "<the key above>" if self.key.text().strip() else "none"
+        key = self.tr("<the key above>") if self.key.text().strip() else "none"
         self.example.setText(
             "from openai import OpenAI\n"
             f'client = OpenAI(base_url="{url}", api_key="{key}")\n'
