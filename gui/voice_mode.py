@@ -253,8 +253,10 @@ class VoiceMode(QWidget):
         row.addWidget(self.status, 1)
         self.talk_button.setEnabled(False)
 
-        QShortcut(QKeySequence("Ctrl+Shift+V"), pane, activated=self.voice_button.toggle)
+        voice_key = QShortcut(QKeySequence("Ctrl+Shift+V"), pane, activated=self.voice_button.toggle)
+        voice_key.setWhatsThis(self.tr("Chat: Voice conversation on or off"))  # Help → Keyboard shortcuts
         escape = QShortcut(QKeySequence("Esc"), pane, activated=self.drop_message)
+        escape.setWhatsThis(self.tr("Chat: Drop the message being spoken (voice conversation)"))
         escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         pane.stop_button.clicked.connect(lambda: self._loop_call("stop_reply"))
         # Under the message box, in the pane's own column.
