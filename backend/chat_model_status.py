@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from backend.hardware import ComputeBackend
 from backend.llm import LoadedModel
+from backend.remote_engine import RemoteModel
 
 
 @dataclass(frozen=True)
@@ -22,10 +23,17 @@ class ChatModelStatus:
     inferred_family: str | None  # the chat format chosen by architecture; None: the file's own template
     compute_backend: str  # where the layers run: "CPU", or the GPU backend's name
     gpu_available: bool  # whether this llama.cpp build can offload at all
+    remote: bool = False  # a model on a server: compute_backend names the server
 
     @classmethod
     def from_loaded(cls, model: LoadedModel, backend: ComputeBackend) -> ChatModelStatus:
         info = model.info
+        if isinstance(model, RemoteModel):  # named by its ref; "where it runs" is the server
+            return cls(
+                path=model.ref, name=model.display_name, architecture=info.architecture, quantization="remote",
+                n_ctx=model.n_ctx, n_threads=0, n_gpu_layers=0, n_layers=0, load_ms=model.load_ms,
+                inferred_family=None, compute_backend=model.server_label, gpu_available=False, remote=True,
+            )  # fmt: skip
         return cls(
             path=str(model.path),
             name=model.display_name,
@@ -43,6 +51,8 @@ class ChatModelStatus:
 
     def summary(self) -> str:
         """One line for the status bar: name, quantization, where it runs, threads, context, template."""
+        if self.remote:
+            return f"{self.name} · remote, on {self.compute_backend}"
         layers = self.n_gpu_layers
         if layers:
             shown = "all" if layers < 0 or layers >= self.n_layers else f"{layers}/{self.n_layers}"

@@ -21,6 +21,7 @@ from backend.llm import ComputeOptions, Generation, LlmEngine, LoadedModel, Samp
 from backend.models import bundled
 from backend.remote_engine import RemoteEngine, RemoteModel
 from backend.remote_http import Endpoint
+from backend.remote_servers import endpoint_for_ref, parse_remote_ref
 
 __all__ = ["GenerationResult", "LlmService", "ServiceBusy", "ServiceClosed"]
 
@@ -84,7 +85,10 @@ class LlmService:
         on_progress: ProgressCallback | None = None,
         compute: ComputeOptions | None = None,
     ) -> Future[LoadedModel]:
-        """Load a GGUF file; an empty path means the bundled default model (built on first use)."""
+        """Load a GGUF file; an empty path means the bundled default model (built on first use); a remote ref
+        (backend.remote_servers.remote_ref) connects to that saved server's model instead."""
+        if parse_remote_ref(path):
+            return self.use_remote(None, ref=path)
 
         def work(current: LlmEngine | RemoteEngine) -> LoadedModel | None:
             engine = self._local
@@ -112,15 +116,16 @@ class LlmService:
         # Loading is the user's own choice in the window: never refused because clients queue.
         return self._jobs.submit(work, None, bounded=False)
 
-    def use_remote(self, endpoint: Endpoint, model_id: str = "") -> Future[RemoteModel]:
+    def use_remote(self, endpoint: Endpoint | None, model_id: str = "", *, ref: str = "") -> Future[RemoteModel]:
         """Chat through a model on an OpenAI-compatible server from now on (the local model is freed).
 
         Queued like a load, so a reply in progress finishes first; a server that does not answer leaves
         the current model in place."""
 
         def work(engine: LlmEngine | RemoteEngine) -> RemoteModel:
+            target, name = endpoint_for_ref(ref) if ref else (endpoint, model_id)
             remote = RemoteEngine()
-            model = remote.connect(endpoint, model_id)  # raises before anything changes
+            model = remote.connect(target, name)  # raises before anything changes
             engine.unload()
             self._jobs.engine = remote
             self._loaded = dataclasses.replace(model)

@@ -23,6 +23,7 @@ from backend.generation_stats import GenerationStats, StopReason
 from backend.llm import LoadedModel, SamplingParams
 from backend.models.gguf_info import GgufInfo
 from backend.remote_http import Endpoint, RemoteError, Request, list_models
+from backend.remote_servers import remote_ref
 
 REMOTE_TEMPLATE = "remote"  # template_source of a remote reply: the server applies its own template
 _FINISH = {"stop": StopReason.DONE, "length": StopReason.LENGTH}
@@ -42,6 +43,11 @@ class RemoteModel(LoadedModel):
     @property
     def server_label(self) -> str:
         return self.endpoint.label
+
+    @property
+    def ref(self) -> str:
+        """The name the window saves and the model picker offers for this model."""
+        return remote_ref(self.endpoint.base_url, self.model_id)
 
 
 def _remote_model(endpoint: Endpoint, entry: dict, connect_ms: float) -> RemoteModel:

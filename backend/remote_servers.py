@@ -119,3 +119,29 @@ class ServerStore:
         if api_key:
             _session_keys[url] = api_key
         return False
+
+
+REF_PREFIX = "remote:"
+
+
+def remote_ref(url: str, model_id: str) -> str:
+    """How a remote model is named where a local one is named by its path (the picker, the saved chat model)."""
+    return f"{REF_PREFIX}{url}#{model_id}"
+
+
+def parse_remote_ref(ref: str) -> tuple[str, str] | None:
+    """(server url, model id) of a remote ref; None for a local path."""
+    if not ref.startswith(REF_PREFIX):
+        return None
+    url, _, model_id = ref[len(REF_PREFIX) :].partition("#")
+    return url, model_id
+
+
+def endpoint_for_ref(ref: str, settings: Settings | None = None) -> tuple[Endpoint, str]:
+    """The saved server (with its key) and model a remote ref names; RemoteError if the server was removed."""
+    url, model_id = parse_remote_ref(ref) or ("", "")
+    store = ServerStore(settings or Settings())
+    server = store.find(url)
+    if server is None:
+        raise RemoteError(f"the server {url} is no longer in your list of servers; add it again in Models → Servers")
+    return store.endpoint(server), model_id
