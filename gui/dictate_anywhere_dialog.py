@@ -21,37 +21,34 @@ from backend.anywhere_settings import AnywhereSettings, ShortcutMode
 from backend.audio import AudioDeviceError, list_input_devices
 from backend.text_delivery import DeliveryMethod
 
-MODES = [
-    (ShortcutMode.HOLD, "Hold to talk: speak while holding the shortcut"),
-    (ShortcutMode.TOGGLE, "Press to start, press again to stop"),
-]
-DELIVERIES = [
-    (DeliveryMethod.AUTO, "Automatic: type plain text, paste accents and other scripts"),
-    (DeliveryMethod.TYPE, "Always type (no clipboard; some characters may not arrive)"),
-    (DeliveryMethod.PASTE, "Always paste through the clipboard (it is restored afterwards)"),
-]
-
 
 class AnywhereSettingsDialog(QDialog):
     def __init__(self, controller, parent=None):
         super().__init__(parent)
         self.controller = controller  # gui.dictation_anywhere.AnywhereDictation
-        self.setWindowTitle("Dictate into any application")
+        self.setWindowTitle(self.tr("Dictate into any application"))
         config = controller.config
 
-        self.enabled_check = QCheckBox("Use a global shortcut")
+        self.enabled_check = QCheckBox(self.tr("Use a global shortcut"))
         self.enabled_check.setChecked(config.enabled)
         self.shortcut_edit = QKeySequenceEdit(QKeySequence(config.shortcut))
         self.mode_combo = QComboBox()
-        for mode, label in MODES:
+        for mode, label in (
+            (ShortcutMode.HOLD, self.tr("Hold to talk: speak while holding the shortcut")),
+            (ShortcutMode.TOGGLE, self.tr("Press to start, press again to stop")),
+        ):
             self.mode_combo.addItem(label, mode)
         self.mode_combo.setCurrentIndex(self.mode_combo.findData(config.mode))
         self.delivery_combo = QComboBox()
-        for method, label in DELIVERIES:
+        for method, label in (
+            (DeliveryMethod.AUTO, self.tr("Automatic: type plain text, paste accents and other scripts")),
+            (DeliveryMethod.TYPE, self.tr("Always type (no clipboard; some characters may not arrive)")),
+            (DeliveryMethod.PASTE, self.tr("Always paste through the clipboard (it is restored afterwards)")),
+        ):
             self.delivery_combo.addItem(label, method)
         self.delivery_combo.setCurrentIndex(self.delivery_combo.findData(config.delivery))
         self.device_combo = QComboBox()
-        self.device_combo.addItem("System default", None)
+        self.device_combo.addItem(self.tr("System default"), None)
         try:
             for dev in list_input_devices(rescan=True):
                 self.device_combo.addItem(dev.name, dev.index)
@@ -59,10 +56,10 @@ class AnywhereSettingsDialog(QDialog):
             pass
         found = self.device_combo.findData(config.device)
         self.device_combo.setCurrentIndex(max(found, 0))
-        self.tray_check = QCheckBox("Closing the window keeps Hearth in the tray")
+        self.tray_check = QCheckBox(self.tr("Closing the window keeps Hearth in the tray"))
         self.tray_check.setChecked(config.close_to_tray)
         self.test_field = QLineEdit()
-        self.test_field.setPlaceholderText("Click here, then use the shortcut and speak")
+        self.test_field.setPlaceholderText(self.tr("Click here, then use the shortcut and speak"))
         self.status = QLabel()
         self.status.setObjectName("anywhere_status")
         self.status.setWordWrap(True)
@@ -73,12 +70,12 @@ class AnywhereSettingsDialog(QDialog):
 
         form = QFormLayout()
         form.addRow(self.enabled_check)
-        form.addRow("Shortcut:", self.shortcut_edit)
-        form.addRow("Mode:", self.mode_combo)
-        form.addRow("Typing:", self.delivery_combo)
-        form.addRow("Microphone:", self.device_combo)
+        form.addRow(self.tr("Shortcut:"), self.shortcut_edit)
+        form.addRow(self.tr("Mode:"), self.mode_combo)
+        form.addRow(self.tr("Typing:"), self.delivery_combo)
+        form.addRow(self.tr("Microphone:"), self.device_combo)
         form.addRow(self.tray_check)
-        form.addRow("Try it:", self.test_field)
+        form.addRow(self.tr("Try it:"), self.test_field)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Apply | QDialogButtonBox.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -105,7 +102,10 @@ class AnywhereSettingsDialog(QDialog):
     def apply(self) -> bool:
         """Use the choices now; False (with the reason shown) when the shortcut could not be taken."""
         problem = self.controller.apply(self.chosen())
-        self.status.setText(problem or f"{self.controller.config.shortcut} now starts dictation anywhere.")
+        self.status.setText(
+            problem
+            or self.tr("{shortcut} now starts dictation anywhere.").format(shortcut=self.controller.config.shortcut)
+        )
         return problem is None
 
     def accept(self) -> None:

@@ -9,17 +9,12 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from backend.text_delivery import MACOS, WAYLAND, X11, session_kind
 from backend.x11_shortcut import Shortcut, ShortcutError, X11ShortcutListener
 
 log = logging.getLogger(__name__)
-
-DESKTOP_SHORTCUT_HELP = (
-    "bind `hearth dictate --toggle` (or --begin on press and --end on release) in your desktop's keyboard "
-    "shortcut settings; see the README, “Dictate into any application”"
-)
 
 
 def unavailable_reason() -> str | None:
@@ -27,12 +22,23 @@ def unavailable_reason() -> str | None:
     session = session_kind()
     if session == X11:
         return None
+    help_text = QCoreApplication.translate(
+        "GlobalShortcut",
+        "bind `hearth dictate --toggle` (or --begin on press and --end on release) in your desktop's keyboard "
+        "shortcut settings; see the README, “Dictate into any application”",
+    )
     if session == WAYLAND:
-        return f"Wayland does not let applications take a global shortcut: {DESKTOP_SHORTCUT_HELP}."
+        return QCoreApplication.translate(
+            "GlobalShortcut", "Wayland does not let applications take a global shortcut: {help}."
+        ).format(help=help_text)
     if session == MACOS:
         # Not built: a pynput listener would need the Accessibility permission and a Mac to test on.
-        return f"Hearth has no global shortcut of its own on macOS yet: {DESKTOP_SHORTCUT_HELP} (Shortcuts app)."
-    return f"No X11 session here, so no global shortcut: {DESKTOP_SHORTCUT_HELP}."
+        return QCoreApplication.translate(
+            "GlobalShortcut", "Hearth has no global shortcut of its own on macOS yet: {help} (Shortcuts app)."
+        ).format(help=help_text)
+    return QCoreApplication.translate("GlobalShortcut", "No X11 session here, so no global shortcut: {help}.").format(
+        help=help_text
+    )
 
 
 class GlobalShortcut(QObject):

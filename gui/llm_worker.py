@@ -14,7 +14,7 @@ import threading
 import time
 from concurrent.futures import Future
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from backend.chat_model_status import ChatModelStatus
 from backend.chat_session import LiveStats, ReplyFailed, ReplyFinished, ReplyRequest
@@ -130,7 +130,10 @@ class _ReplyRelay:
             worker.generation_failed.emit(ReplyFailed(self.request_id, str(exc)))
             return
         except Exception as exc:  # the service printed the traceback; the user gets a sentence
-            worker.generation_failed.emit(ReplyFailed(self.request_id, f"unexpected error while generating: {exc}"))
+            message = QCoreApplication.translate("LlmWorker", "unexpected error while generating: {error}").format(
+                error=exc
+            )
+            worker.generation_failed.emit(ReplyFailed(self.request_id, message))
             return
         if result.notice and not self.notice_sent:
             worker.notice.emit(self.request_id, result.notice)

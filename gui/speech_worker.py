@@ -33,6 +33,7 @@ from backend.speech_jobs import (
 )
 from backend.subtitles import write
 from backend.transcript import RecordingEnded, RecordingUpdate
+from gui.error_text import error_text
 
 LEVEL_EVERY_S = 0.05
 PROGRESS_EVERY_S = 0.1
@@ -44,6 +45,11 @@ def open_microphone(device: int | None) -> MicrophoneCapture:
     capture = MicrophoneCapture(device=device)
     capture.start()
     return capture
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "?", "!", "。")) else ".")
 
 
 class _MeteredSource:
@@ -148,10 +154,13 @@ class SpeechWorker(QObject):
             )
             ended = RecordingEnded(typed(last))
         except AudioDeviceError as exc:
-            ended = RecordingEnded(typed(session.finish()), f"{exc}. The text so far is kept.")
+            ended = RecordingEnded(
+                typed(session.finish()),
+                self.tr("{error} The text so far is kept.").format(error=_sentence(error_text(exc))),
+            )
         except Exception as exc:  # never let an engine bug kill the worker thread silently
             traceback.print_exc()
-            ended = RecordingEnded(None, f"unexpected error while dictating: {exc}")
+            ended = RecordingEnded(None, self.tr("unexpected error while dictating: {error}").format(error=exc))
         finally:
             close = getattr(source, "close", None)
             if close:
@@ -189,7 +198,7 @@ class SpeechWorker(QObject):
             return
         except Exception as exc:
             traceback.print_exc()
-            self.file_finished.emit(FileJobResult(error=f"unexpected error: {exc}"))
+            self.file_finished.emit(FileJobResult(error=self.tr("unexpected error: {error}").format(error=exc)))
             return
         self.file_finished.emit(
             FileJobResult(

@@ -132,7 +132,11 @@ class TextDelivery(QObject):
         step = self._steps.popleft()
         if status != QProcess.ExitStatus.NormalExit or code != 0:
             err = bytes(process.readAllStandardError()).decode(errors="replace").strip()
-            self._abort(f"{step.argv[0]} could not type the text (exit {code}){': ' + err if err else ''}")
+            self._abort(
+                self.tr("{program} could not type the text (exit {code}){detail}").format(
+                    program=step.argv[0], code=code, detail=": " + err if err else ""
+                )
+            )
             return
         if isinstance(step, PasteStep):
             QTimer.singleShot(RESTORE_AFTER_MS, self._restore_then_continue)
@@ -142,7 +146,11 @@ class TextDelivery(QObject):
     def _on_process_error(self, error: QProcess.ProcessError) -> None:
         if error == QProcess.ProcessError.FailedToStart and self.sender() is self._process:
             step = self._steps.popleft()
-            self._abort(f"cannot start {step.argv[0]}: install it, or choose another delivery method in Settings")
+            self._abort(
+                self.tr("cannot start {program}: install it, or choose another delivery method in Settings").format(
+                    program=step.argv[0]
+                )
+            )
 
     def _restore_then_continue(self) -> None:
         self._restore_clipboard()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Signal
 from PySide6.QtGui import QAction, QActionGroup, QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
@@ -22,9 +22,11 @@ class TrayState(str, Enum):
 
 _BADGE = {TrayState.LISTENING: QColor("#d93025"), TrayState.TRANSCRIBING: QColor("#f29900")}
 _TOOLTIP = {
-    TrayState.IDLE: "Hearth: ready to dictate ({shortcut})",
-    TrayState.LISTENING: "Hearth: listening… (release or press {shortcut} again to stop)",
-    TrayState.TRANSCRIBING: "Hearth: transcribing the last words…",
+    TrayState.IDLE: QT_TRANSLATE_NOOP("DictationTray", "Hearth: ready to dictate ({shortcut})"),
+    TrayState.LISTENING: QT_TRANSLATE_NOOP(
+        "DictationTray", "Hearth: listening… (release or press {shortcut} again to stop)"
+    ),
+    TrayState.TRANSCRIBING: QT_TRANSLATE_NOOP("DictationTray", "Hearth: transcribing the last words…"),
 }
 ICON_SIZE = 64
 
@@ -58,14 +60,14 @@ class DictationTray(QObject):
         self._icons = {state: state_icon(state) for state in TrayState}
         self.icon = QSystemTrayIcon(self._icons[TrayState.IDLE], self)
         self.menu = QMenu()
-        self.toggle_action = self.menu.addAction("Start dictation", self.toggle_requested.emit)
-        self.microphone_menu = self.menu.addMenu("Microphone")
+        self.toggle_action = self.menu.addAction(self.tr("Start dictation"), self.toggle_requested.emit)
+        self.microphone_menu = self.menu.addMenu(self.tr("Microphone"))
         self.microphone_menu.aboutToShow.connect(lambda: self.fill_microphones(self._device))
         self._device: int | None = None
-        self.menu.addAction("Settings…", self.settings_requested.emit)
+        self.menu.addAction(self.tr("Settings…"), self.settings_requested.emit)
         self.menu.addSeparator()
-        self.menu.addAction("Show Hearth", self.show_requested.emit)
-        self.menu.addAction("Quit Hearth", self.quit_requested.emit)
+        self.menu.addAction(self.tr("Show Hearth"), self.show_requested.emit)
+        self.menu.addAction(self.tr("Quit Hearth"), self.quit_requested.emit)
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._on_icon_activated)
         self.set_state(TrayState.IDLE)
@@ -87,9 +89,10 @@ class DictationTray(QObject):
     def set_state(self, state: TrayState) -> None:
         self.state = state
         self.icon.setIcon(self._icons[state])
-        shortcut = self.shortcut_text or "the shortcut"
-        self.icon.setToolTip(_TOOLTIP[state].format(shortcut=shortcut))
-        self.toggle_action.setText("Start dictation" if state == TrayState.IDLE else "Stop dictation")
+        shortcut = self.shortcut_text or self.tr("the shortcut")
+        tooltip = QCoreApplication.translate("DictationTray", _TOOLTIP[state])  # tr-lint: marked
+        self.icon.setToolTip(tooltip.format(shortcut=shortcut))
+        self.toggle_action.setText(self.tr("Start dictation") if state == TrayState.IDLE else self.tr("Stop dictation"))
         self.toggle_action.setEnabled(state != TrayState.TRANSCRIBING)
 
     def notify(self, message: str) -> None:
@@ -105,14 +108,14 @@ class DictationTray(QObject):
             devices = [(d.index, d.name) for d in list_input_devices(rescan=True)]
         except AudioDeviceError:
             devices = []
-        for index, name in [(None, "System default"), *devices]:
+        for index, name in [(None, self.tr("System default")), *devices]:
             action = QAction(name, self.microphone_menu, checkable=True)
             action.setChecked(index == chosen)
             action.triggered.connect(lambda _checked=False, i=index: self._on_device_triggered(i))
             group.addAction(action)
             self.microphone_menu.addAction(action)
         if not devices:
-            self.microphone_menu.addAction("No microphone found").setEnabled(False)
+            self.microphone_menu.addAction(self.tr("No microphone found")).setEnabled(False)
 
     def _on_device_triggered(self, index: int | None) -> None:
         self._device = index
