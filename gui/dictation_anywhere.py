@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QApplication, QLineEdit, QMainWindow, QMessageBox
 
 from backend.anywhere_settings import AnywhereSettings, ShortcutMode
@@ -25,9 +25,10 @@ from gui.tray import DictationTray, TrayState
 
 log = logging.getLogger(__name__)
 
-OWN_WINDOW_MESSAGE = (
+OWN_WINDOW_MESSAGE = QT_TRANSLATE_NOOP(
+    "AnywhereDictation",
     "Hearth's own window had the focus, so nothing was typed: the words are in the Dictation tab. "
-    "Click where the text should go, then dictate."
+    "Click where the text should go, then dictate.",
 )
 
 
@@ -76,7 +77,7 @@ class AnywhereDictation(QObject):
         file_menu = window.menuBar().actions()[0].menu() if window.menuBar().actions() else None
         if file_menu is not None:
             before = file_menu.actions()[-1] if file_menu.actions() else None  # above Quit
-            action = file_menu.addAction("Dictate into other applications…", self.open_settings)
+            action = file_menu.addAction(self.tr("Dictate into other applications…"), self.open_settings)
             if before is not None:
                 file_menu.insertAction(before, action)
         self.grab_shortcut()
@@ -105,10 +106,11 @@ class AnywhereDictation(QObject):
         if not self.config.close_to_tray_asked:
             answer = QMessageBox.question(
                 self.window,
-                "Keep Hearth in the tray?",
-                "Keep Hearth running in the tray when its window is closed, so the dictation shortcut "
-                f"({self.config.shortcut}) keeps working? You can change this under "
-                "File → Dictate into other applications.",
+                self.tr("Keep Hearth in the tray?"),
+                self.tr(
+                    "Keep Hearth running in the tray when its window is closed, so the dictation shortcut "
+                    "({shortcut}) keeps working? You can change this under File → Dictate into other applications."
+                ).format(shortcut=self.config.shortcut),
                 QMessageBox.Yes | QMessageBox.No,
                 QMessageBox.No,
             )
@@ -229,7 +231,9 @@ class AnywhereDictation(QObject):
         if QApplication.activeWindow() is not None:
             if not self._told_own_window:
                 self._told_own_window = True
-                self.message.emit(OWN_WINDOW_MESSAGE)
+                self.message.emit(
+                    QCoreApplication.translate("AnywhereDictation", OWN_WINDOW_MESSAGE)
+                )  # tr-lint: marked
             return
         self.delivery.deliver(text)
 
