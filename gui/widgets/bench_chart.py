@@ -64,7 +64,7 @@ class BenchChart(QWidget):
         metrics = QFontMetrics(self.font())
         line_h = metrics.height()
         if not self.series:
-            painter.drawText(self.rect(), Qt.AlignCenter, "No results for this test yet: run a benchmark.")
+            painter.drawText(self.rect(), Qt.AlignCenter, self.tr("No results for this test yet: run a benchmark."))
             return
         painter.drawText(QRectF(0, 4, self.width(), line_h), Qt.AlignHCenter, f"{self.title} ({self.unit})")
 

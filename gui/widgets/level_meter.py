@@ -24,7 +24,7 @@ class LevelMeter(QWidget):
     def set_level(self, dbfs: float) -> None:
         self.level_db = max(FLOOR_DB, min(0.0, dbfs))
         self.peak_db = max(self.level_db, self.peak_db - PEAK_FALL_DB)
-        self.setToolTip(f"{dbfs:.0f} dBFS" if dbfs > -100 else "silence")
+        self.setToolTip(f"{dbfs:.0f} dBFS" if dbfs > -100 else self.tr("silence"))
         self.update()
 
     @staticmethod

@@ -42,10 +42,10 @@ def _formatter(style: str) -> HtmlFormatter:
 class _ImagesAsText(Treeprocessor):
     def run(self, root: ET.Element) -> None:
         for image in root.iter("img"):
-            alt = image.get("alt") or "image"
+            alt = image.get("alt") or QCoreApplication.translate("markdown_render", "image")
             image.clear()
             image.tag = "span"
-            image.text = f"[image: {alt}]"
+            image.text = QCoreApplication.translate("markdown_render", "[image: {alt}]").format(alt=alt)
             image.set("style", f"color:{theme.colors().muted};")
 
 

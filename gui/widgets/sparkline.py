@@ -14,7 +14,7 @@ class Sparkline(QWidget):
         super().__init__(parent)
         self.values: deque[float] = deque(maxlen=capacity)
         self.setMinimumSize(90, 22)
-        self.setToolTip("tokens per second over the current reply")
+        self.setToolTip(self.tr("tokens per second over the current reply"))
 
     def sizeHint(self) -> QSize:
         return QSize(120, 24)
