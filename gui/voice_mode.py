@@ -21,6 +21,7 @@ from backend.errors import HearthError
 from backend.llm_service import GenerationResult
 from backend.speech_out import available_voices, default_voice_id, list_output_devices
 from backend.voice_loop import VoiceConfig, VoiceEvent
+from gui.error_text import message_text
 from gui.talk_key import TalkKey
 
 Queued = Qt.ConnectionType.QueuedConnection
@@ -220,11 +221,11 @@ class VoiceMode(QWidget):
         self._thread: QThread | None = None
         self._worker: VoiceWorker | None = None
 
-        self.voice_button = QPushButton("Voice")
+        self.voice_button = QPushButton(self.tr("Voice"))
         self.voice_button.setCheckable(True)
-        self.voice_button.setToolTip("Talk to the model and hear it answer (Ctrl+Shift+V)")
+        self.voice_button.setToolTip(self.tr("Talk to the model and hear it answer (Ctrl+Shift+V)"))
         self.voice_button.toggled.connect(self._on_voice_button_toggled)
-        self.talk_button = QPushButton("Hold to talk")
+        self.talk_button = QPushButton(self.tr("Hold to talk"))
         self.talk_button.pressed.connect(lambda: self._loop_call("set_talking", True))
         self.talk_button.released.connect(lambda: self._loop_call("set_talking", False))
         self.talk_key = TalkKey(
@@ -237,10 +238,10 @@ class VoiceMode(QWidget):
         )
         self.voice_box = QComboBox()
         self.voice_box.setAccessibleName(self.tr("Voice"))
-        self.voice_box.setToolTip("The voice replies are spoken with")
+        self.voice_box.setToolTip(self.tr("The voice replies are spoken with"))
         self.output_box = QComboBox()
         self.output_box.setAccessibleName(self.tr("Speaker"))
-        self.output_box.setToolTip("The speaker replies are played on")
+        self.output_box.setToolTip(self.tr("The speaker replies are played on"))
         self.status = QLabel("")
         self._fill_choices()
         self.voice_box.currentIndexChanged.connect(lambda: settings.set(SETTING_VOICE, self.voice_box.currentData()))
@@ -269,7 +270,7 @@ class VoiceMode(QWidget):
             self.voice_box.addItem(voice.name, voice.id)
             if voice.id == chosen:
                 self.voice_box.setCurrentIndex(self.voice_box.count() - 1)
-        self.output_box.addItem("Default speaker", None)
+        self.output_box.addItem(self.tr("Default speaker"), None)
         try:
             devices = list_output_devices()
         except HearthError:
@@ -322,10 +323,10 @@ class VoiceMode(QWidget):
         self._thread.started.connect(self._worker.run)
         self._worker.event.connect(self._on_worker_event, Queued)
         self._worker.failed.connect(self._on_worker_failed, Queued)
-        self._worker.started.connect(lambda: self.status.setText("Listening…"), Queued)
+        self._worker.started.connect(lambda: self.status.setText(self.tr("Listening…")), Queued)
         self._worker.ended.connect(self._thread.quit)
         self._thread.finished.connect(self._on_thread_finished)
-        self.status.setText("Loading the voice…")
+        self.status.setText(self.tr("Loading the voice…"))
         self.talk_button.setEnabled(True)
         self._thread.start()
 
@@ -345,22 +346,22 @@ class VoiceMode(QWidget):
     def _on_worker_event(self, event: VoiceEvent) -> None:
         if event.kind == "heard":
             self.pane.input.setPlainText(" ".join(t for t in (event.text, event.unconfirmed) if t))
-            self.status.setText("Listening…")
+            self.status.setText(self.tr("Listening…"))
         elif event.kind == "sent":
-            self.status.setText("Answering…")
+            self.status.setText(self.tr("Answering…"))
         elif event.kind == "spoken":
-            self.status.setText("Speaking…")
+            self.status.setText(self.tr("Speaking…"))
         elif event.kind == "reply":
-            self.status.setText("Listening…")
+            self.status.setText(self.tr("Listening…"))
         elif event.kind == "dropped":
             self.pane.input.clear()
-            self.status.setText("Message dropped. Listening…")
+            self.status.setText(self.tr("Message dropped. Listening…"))
         elif event.kind == "error":
-            self.status.setText(event.text)
+            self.status.setText(message_text(event.text))
 
     @Slot(str)
     def _on_worker_failed(self, message: str) -> None:
-        self.status.setText(f"Voice mode stopped: {message}")
+        self.status.setText(self.tr("Voice mode stopped: {error}").format(error=message_text(message)))
 
     @Slot()
     def _on_thread_finished(self) -> None:
