@@ -1,7 +1,7 @@
 """Hearth's own line icons (resources/icons/ui/*.svg), drawn in the theme's text colour.
 
-The SVGs say `currentColor`; each is rendered at every size a control may ask for, at the screen's
-device pixel ratio up to 3x, so an icon is as sharp at 200% as at 100%. `set_icon` remembers the
+The SVGs say `currentColor`; an icon engine draws the SVG at the size and device pixel ratio each
+paint asks for, so an icon is as sharp at 200% as at 100%. `set_icon` remembers the
 control, so a theme switch redraws its icon in the new colours.
 """
 
@@ -11,14 +11,13 @@ import weakref
 from functools import cache
 
 from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
-from PySide6.QtGui import QGuiApplication, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QIcon, QIconEngine, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
 from backend.paths import RESOURCES_DIR
 from gui import theme
 
 ICON_DIR = RESOURCES_DIR / "icons" / "ui"
-_SIZES = (16, 20, 24, 32)
 _bound: list[tuple[weakref.ref, str, str, weakref.ref | None]] = []
 _listening = False
 
@@ -33,6 +32,7 @@ def _svg(name: str) -> str:
 
 
 def pixmap(name: str, size: int, color: str, ratio: float = 1.0) -> QPixmap:
+    """The icon drawn at `size` logical pixels for a screen of device pixel ratio `ratio`."""
     renderer = QSvgRenderer(QByteArray(_svg(name).replace("currentColor", color).encode()))
     px = QPixmap(QSize(round(size * ratio), round(size * ratio)))
     px.fill(Qt.transparent)
@@ -44,25 +44,37 @@ def pixmap(name: str, size: int, color: str, ratio: float = 1.0) -> QPixmap:
     return px
 
 
-def _ratios() -> list[float]:
-    screens = QGuiApplication.screens()
-    return sorted({1.0, *(s.devicePixelRatio() for s in screens)})
+class _SvgIconEngine(QIconEngine):
+    """Draws the SVG at whatever size and pixel ratio Qt asks for: never a scaled-up bitmap."""
+
+    def __init__(self, name: str, color: str, muted: str):
+        super().__init__()
+        self.name, self.color, self.muted = name, color, muted
+
+    def _color(self, mode) -> str:
+        return self.muted if mode == QIcon.Disabled else self.color
+
+    def pixmap(self, size: QSize, mode, state) -> QPixmap:
+        return self.scaledPixmap(size, mode, state, 1.0)
+
+    def scaledPixmap(self, size: QSize, mode, state, scale: float) -> QPixmap:
+        side = min(size.width(), size.height())
+        return pixmap(self.name, side, self._color(mode), scale)
+
+    def paint(self, painter: QPainter, rect, mode, state) -> None:
+        ratio = painter.device().devicePixelRatioF() if painter.device() else 1.0
+        side = min(rect.width(), rect.height())
+        painter.drawPixmap(rect.topLeft(), pixmap(self.name, side, self._color(mode), ratio))
+
+    def clone(self) -> QIconEngine:
+        return _SvgIconEngine(self.name, self.color, self.muted)
 
 
 def icon(name: str, color: str | None = None) -> QIcon:
     """The named icon in `color` (default: the theme's text), muted when its control is disabled."""
     c = theme.colors()
-    return _icon(name, color or c.text, c.muted, tuple(_ratios()))
-
-
-@cache
-def _icon(name: str, color: str, muted: str, ratios: tuple[float, ...]) -> QIcon:
-    result = QIcon()
-    for size in _SIZES:
-        for ratio in ratios:
-            result.addPixmap(pixmap(name, size, color, ratio), QIcon.Normal)
-            result.addPixmap(pixmap(name, size, muted, ratio), QIcon.Disabled)
-    return result
+    _svg(name)  # an unknown name fails here, not silently at paint time
+    return QIcon(_SvgIconEngine(name, color or c.text, c.muted))
 
 
 def set_icon(widget, name: str, color_role: str = "text") -> None:
