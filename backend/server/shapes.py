@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 
 from backend.generation_stats import GenerationStats, StopReason
+
+_MARK = "\u0000piece\u0000"  # stands for the text in a chunk's template; JSON escapes it, no text holds it
 
 FINISH_REASONS = {
     StopReason.DONE: "stop",
@@ -50,6 +53,7 @@ class ChatShape:
         self.created = int(time.time())
         self.model = model
         self.include_usage = include_usage
+        self._piece_template: tuple[str, str] | None = None
 
     def _chunk(self, choices: list) -> dict:
         chunk = {
@@ -71,6 +75,15 @@ class ChatShape:
 
     def piece_chunk(self, text: str) -> dict:
         return self._chunk([{"index": 0, "delta": {"content": text}, "logprobs": None, "finish_reason": None}])
+
+    def piece_event(self, text: str) -> bytes:
+        """piece_chunk(text) as a whole server-sent event, filled into a template made once per response:
+        a stream sends one per token, and building and dumping the dict each time was a cost per token."""
+        if self._piece_template is None:
+            head, tail = json.dumps(self.piece_chunk(_MARK), ensure_ascii=False).split(json.dumps(_MARK))
+            self._piece_template = ("data: " + head, tail + "\n\n")
+        head, tail = self._piece_template
+        return (head + json.dumps(text, ensure_ascii=False) + tail).encode()
 
     def final_chunk(self, stats: GenerationStats) -> dict:
         chunk = self._chunk([{"index": 0, "delta": {}, "logprobs": None, "finish_reason": finish_reason(stats)}])
