@@ -1,8 +1,8 @@
 """What this machine can run: RAM, the llama.cpp build's GPU backend, and whether a model fits.
 
 The fit estimate is deliberately simple and explainable (every number is shown to the user):
-weights + KV cache (2 × layers × n_ctx × kv-heads × head-dim × bytes) + a fixed overhead for
-llama.cpp's compute buffers and the app itself.
+weights + KV cache (keys and values: layers × n_ctx × kv-heads × head-dim × bytes of the cache type,
+each) + a fixed overhead for llama.cpp's compute buffers and the app itself.
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ from backend.units import GB, MB, format_bytes
 
 GIB = GB
 MIB = MB
-KV_BYTES_F16 = 2  # llama.cpp's default KV cache type
+# Bytes per cached value of each KV cache type: f16 (llama.cpp's default) 2; q8_0 stores 32 values in
+# 34 bytes (32 int8 and an f16 scale), q4_0 in 18 (16 bytes of 4-bit values and the scale).
+KV_BYTES_PER_VALUE = {"f16": 2.0, "q8_0": 34 / 32, "q4_0": 18 / 32}
 OVERHEAD_BYTES = 512 * MIB  # compute buffers, logits, the app itself
 OS_RESERVE_BYTES = 1 * GIB  # what the OS and desktop keep for themselves even when others quit
 FITS, TIGHT, WONT_FIT = "fits", "tight", "won't fit"
@@ -188,10 +190,14 @@ def _nvidia_vram() -> tuple[int | None, int | None]:
 # --- fit estimate -------------------------------------------------------------------------------
 
 
-def kv_cache_bytes(n_layers: int, n_ctx: int, n_kv_heads: int, head_dim: int, bytes_per: int = KV_BYTES_F16) -> int:
-    # Keys and values (the 2), per layer, per position. Sliding-window layers (Gemma 3) really need
-    # less; counting them in full keeps the estimate on the safe side.
-    return 2 * n_layers * n_ctx * n_kv_heads * head_dim * bytes_per
+def kv_cache_bytes(
+    n_layers: int, n_ctx: int, n_kv_heads: int, head_dim: int, type_k: str = "f16", type_v: str = "f16"
+) -> int:
+    # Keys and values, per layer, per position: what llama.cpp allocates, to the byte, for a model
+    # without sliding-window layers. Those (Gemma 3) really need less; counting them in full keeps the
+    # estimate on the safe side.
+    values = n_layers * n_ctx * n_kv_heads * head_dim
+    return round(values * (KV_BYTES_PER_VALUE[type_k] + KV_BYTES_PER_VALUE[type_v]))
 
 
 def _verdict(needed: int, mem: Memory) -> str:
@@ -211,10 +217,12 @@ def estimate_fit(
     mem: Memory | None = None,
     gpu_layers: int = 0,
     vram_free: int | None = None,
+    type_k: str = "f16",
+    type_v: str = "f16",
 ) -> FitEstimate:
     """Offloaded layers take their share of weights and cache from GPU memory instead of RAM."""
     mem = mem or memory()
-    kv = kv_cache_bytes(n_layers, n_ctx, n_kv_heads, head_dim)
+    kv = kv_cache_bytes(n_layers, n_ctx, n_kv_heads, head_dim, type_k, type_v)
     share = min(max(gpu_layers, 0), n_layers) / n_layers if n_layers else 0.0
     on_gpu = int((weights + kv) * share)
     verdict = _verdict(weights + kv + OVERHEAD_BYTES - on_gpu, mem)
