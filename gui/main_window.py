@@ -63,6 +63,8 @@ class MainWindow(QMainWindow):
         self.model_manager.chat_model_chosen.connect(self._on_model_manager_chat_model_chosen)
         self.model_manager.speech_model_chosen.connect(self.dictation_panel.on_speech_model_chosen)
         offer_installed_models(self)  # the model pickers' menus and the welcome's suggestion
+        self.model_manager.servers.use_requested.connect(self.chat_pane.load_model)
+        self.chat_pane.model_picker.add_provider(self.model_manager.servers.choices)  # remote models, by server
         self.setAcceptDrops(True)  # model files dropped anywhere on the window are imported
         self.setCentralWidget(self.tabs)
         file_menu = self.menuBar().addMenu(self.tr("&File"))

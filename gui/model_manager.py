@@ -47,6 +47,7 @@ from gui.backend_text import fit_explain, fit_verdict, size_text
 from gui.download_list import DownloadList
 from gui.error_text import error_text, message_text
 from gui.model_jobs import JobRunner
+from gui.remote_servers_page import RemoteServersPage
 from gui.widgets.rich_text import escaped, plain_tooltip
 
 MIN_AUDIO_CTX = 256  # below this the live window would hold less than a few seconds
@@ -134,6 +135,8 @@ class ModelManager(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.downloads)
         self.sections.addTab(scroll, self.tr("Downloads"))
+        self.servers = RemoteServersPage(self.settings, self.jobs)  # models on other machines, llama.cpp RPC
+        self.sections.addTab(self.servers, self.tr("Servers"))
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.hardware_label)
