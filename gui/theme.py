@@ -86,6 +86,7 @@ class ThemeNotifier(QObject):
 _notifier: ThemeNotifier | None = None
 _current = LIGHT
 _choice = "system"
+_started_dark: bool | None = None  # the desktop's palette before ours replaced it
 
 
 def notifier() -> ThemeNotifier:
@@ -108,7 +109,10 @@ def system_is_dark() -> bool:
     hints = QGuiApplication.styleHints()
     if hints.colorScheme() != Qt.ColorScheme.Unknown:
         return hints.colorScheme() == Qt.ColorScheme.Dark
-    # No platform theme says (a bare X server, Xvfb): judge by the window colour Qt was started with.
+    # No platform theme says (a bare X server, Xvfb): judge by the window colour Qt was started with,
+    # not by the palette Hearth has set since.
+    if _started_dark is not None:
+        return _started_dark
     return QGuiApplication.palette().color(QPalette.Window).lightness() < 128
 
 
@@ -122,11 +126,12 @@ def resolve(choice_: str) -> Colors:
 
 def apply(app: QApplication, choice_: str = "system") -> Colors:
     """Give the application Hearth's palette, style sheet and type, for "system", "light" or "dark"."""
-    global _current, _choice
+    global _current, _choice, _started_dark
     first = _notifier is None or not getattr(app, "_hearth_themed", False)
     _choice = choice_ if choice_ in CHOICES else "system"
     if first:
         app._hearth_themed = True
+        _started_dark = system_is_dark()
         app.setStyle("Fusion")  # the same widgets everywhere; the desktop's style ignores our palette
         QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _scheme: _follow_system(app))
         font = app.font()
