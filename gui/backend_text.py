@@ -63,6 +63,10 @@ def fit_explain(fit: FitEstimate) -> str:
 
 def model_summary(status: ChatModelStatus) -> str:
     """The status bar's line: name, quantization, where it runs, threads, context, template."""
+    if status.remote:  # compute_backend names the server
+        return QCoreApplication.translate("backend_text", "{name} · remote, on {server}").format(
+            name=status.name, server=status.compute_backend
+        )
     layers = status.n_gpu_layers
     if layers:
         shown = (
