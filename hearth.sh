@@ -23,7 +23,7 @@ system_packages() {
       local pkgs=(python3-venv python3-dev build-essential cmake git libportaudio2 libegl1 libgl1
         libfontconfig1 libdbus-1-3 libglib2.0-0 libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0
         libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0
-        libxcb-xinerama0 libxcb-xkb1 fonts-dejavu-core espeak-ng)  # espeak-ng: the voice that is always there
+        libxcb-xinerama0 libxcb-xkb1 fonts-dejavu-core fonts-wqy-microhei espeak-ng)  # espeak-ng: the voice that is always there; wqy: CJK glyphs for the Chinese window
       [ "$mode" = test ] && pkgs+=(xvfb x11-utils xdotool imagemagick pulseaudio pulseaudio-utils libasound2-plugins espeak-ng)
       # The bundle and its tests: desktop-file-validate, gio, a private D-Bus for a stand-in desktop
       # portal, and what Qt's Wayland plugin links to.
@@ -111,6 +111,7 @@ if [ "${BASH_SOURCE[0]}" != "$0" ]; then return 0; fi
 
 system_packages
 python_env
+"$VENV/bin/python" packaging/translations.py compile  # the .qm the window loads, from the .ts in the repo
 
 case "$mode" in
   run)
