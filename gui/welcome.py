@@ -60,7 +60,7 @@ class Welcome(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.NoFrame)
         self._build()
-        self.refresh()
+        self.set_model(None)
 
     # --- layout ----------------------------------------------------------------------------
 
