@@ -80,6 +80,7 @@ class ServerPanel(QWidget):
         form.addRow("", self.lan)
 
         self.example = QLabel()
+        self.example.setObjectName("server_example")  # a code sample: stays as written
         self.example.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.example.setStyleSheet("font-family: monospace")
         self.log = QTableWidget(0, len(COLUMNS))
