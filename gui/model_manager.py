@@ -7,7 +7,6 @@ It never deletes a model that `in_use_paths()` names.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -18,8 +17,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
-    QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -27,7 +24,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
-    QSlider,
     QSpinBox,
     QSplitter,
     QTableWidget,
@@ -38,19 +34,19 @@ from PySide6.QtWidgets import (
 )
 
 from backend import hardware
-from backend.defaults import DEFAULT_N_CTX, WHISPER_FULL_AUDIO_CTX, default_threads
+from backend.defaults import DEFAULT_N_CTX
 from backend.errors import HearthError
 from backend.models import catalog, registry
 from backend.models.importer import ImportMode, import_model
-from backend.settings import ModelSettings, Settings
+from backend.settings import Settings
 from gui.backend_text import fit_explain, fit_verdict, size_text
+from gui.compute_settings import ComputeSettings, fit_for
 from gui.download_list import DownloadList
 from gui.error_text import error_text, message_text
 from gui.model_jobs import JobRunner
 from gui.remote_servers_page import RemoteServersPage
 from gui.widgets.rich_text import escaped, plain_tooltip
 
-MIN_AUDIO_CTX = 256  # below this the live window would hold less than a few seconds
 INSTALLED_COLUMNS = [
     "Name",
     "Kind",
@@ -88,7 +84,6 @@ class ModelManager(QWidget):
         self._entries = catalog.load_catalog()
         self._memory = hardware.memory()
         self._backend = hardware.compute_backend()
-        self._building_settings = False
         self.setAcceptDrops(True)
         self._build()
         self.downloads.restore_parts()
@@ -217,7 +212,10 @@ class ModelManager(QWidget):
 
         bottom = QSplitter(Qt.Horizontal)
         bottom.addWidget(self.details)
-        bottom.addWidget(self._build_compute_settings())
+        self.compute = ComputeSettings(self.settings, self._backend, self._memory)
+        self.compute.reload_requested.connect(self._on_use_chat_clicked)
+        self.compute.fit_changed.connect(self._on_fit_changed)
+        bottom.addWidget(self.compute)
 
         top = QWidget()
         top_layout = QVBoxLayout(top)
@@ -232,52 +230,6 @@ class ModelManager(QWidget):
         splitter.setStretchFactor(1, 2)
         self._update_actions()
         return splitter
-
-    def _build_compute_settings(self) -> QWidget:
-        self.compute_box = QGroupBox(self.tr("Compute settings for this model (remembered; applied on (re)load)"))
-        form = QFormLayout(self.compute_box)
-        self.gpu_layers = QSlider(Qt.Horizontal)
-        self.gpu_layers.setAccessibleName(self.tr("GPU layers"))
-        self.gpu_layers_label = QLabel()
-        self.gpu_layers.valueChanged.connect(self._on_compute_setting_changed)
-        gpu_row = QHBoxLayout()
-        gpu_row.addWidget(self.gpu_layers, 1)
-        gpu_row.addWidget(self.gpu_layers_label)
-        self.threads = QSpinBox()
-        self.threads.setRange(1, os.cpu_count() or 4)
-        self.threads.setToolTip(
-            self.tr("CPU threads this model runs on; the default is what the engine picks for this machine")
-        )
-        self.threads.valueChanged.connect(self._on_compute_setting_changed)
-        self.n_ctx = QSpinBox()
-        self.n_ctx.setRange(256, 1_048_576)
-        self.n_ctx.setSingleStep(512)
-        self.n_ctx.valueChanged.connect(self._on_compute_setting_changed)
-        self.audio_ctx = QSpinBox()
-        # The minimum stands for "not set": files use the full 30 s window, live dictation its 15 s one.
-        self.audio_ctx.setRange(MIN_AUDIO_CTX - 1, WHISPER_FULL_AUDIO_CTX)
-        self.audio_ctx.setSpecialValueText(self.tr("automatic (30 s for files, 15 s live)"))
-        self.audio_ctx.setSingleStep(64)
-        self.audio_ctx.setToolTip(
-            self.tr(
-                "Whisper's encoder window in frames (1500 = 30 s). Applied to file transcription and live "
-                "dictation: smaller is faster on short chunks, at some cost in accuracy."
-            )
-        )
-        self.audio_ctx.valueChanged.connect(self._on_compute_setting_changed)
-        self.fit_label = QLabel()
-        self.fit_label.setWordWrap(True)
-        self.reload_button = QPushButton(self.tr("Reload with these settings"))
-        self.reload_button.clicked.connect(self._on_use_chat_clicked)
-        form.addRow(self.tr("GPU layers (-ngl)"), gpu_row)
-        form.addRow(self.tr("Threads"), self.threads)
-        form.addRow(self.tr("Context length"), self.n_ctx)
-        form.addRow(self.tr("Audio context"), self.audio_ctx)
-        form.addRow(self.fit_label)
-        form.addRow(self.reload_button)
-        self._form = form
-        self.compute_box.setEnabled(False)
-        return self.compute_box
 
     def _build_catalog(self) -> QWidget:
         self.kind_filter = QComboBox()
@@ -464,20 +416,7 @@ class ModelManager(QWidget):
         return languages
 
     def _fit_for(self, model: registry.InstalledModel) -> hardware.FitEstimate | None:
-        if model.kind != "chat" or not model.n_layers:
-            return None
-        saved = self.settings.model_settings(model.path)
-        n_ctx = saved.context(model.context_length)
-        return hardware.estimate_fit(
-            model.file_size,
-            model.n_layers,
-            model.n_kv_heads,
-            model.head_dim,
-            n_ctx,
-            self._memory,
-            saved.n_gpu_layers if self._backend.gpu_offload else 0,
-            self._backend.vram_free,
-        )
+        return fit_for(self.settings, model, self._memory, self._backend)
 
     def selected_path(self) -> Path | None:
         items = self.installed_table.selectedItems()
@@ -501,7 +440,7 @@ class ModelManager(QWidget):
         model = self.selected_model()
         self._update_actions()
         self._show_details(model)
-        self._load_compute_settings(model)
+        self.compute.show_model(model)
 
     def _update_actions(self) -> None:
         model = self.selected_model()
@@ -583,80 +522,9 @@ class ModelManager(QWidget):
         lines.append(self.tr("Location: {path}").format(path=e(str(model.path))))
         self.details.setText("<br>".join(lines))
 
-    # --- per-model compute settings -------------------------------------------------------------
+    # --- per-model compute settings (gui/compute_settings.py) -----------------------------------
 
-    def _load_compute_settings(self, model: registry.InstalledModel | None) -> None:
-        self.compute_box.setEnabled(model is not None)
-        self.compute_box.setToolTip("" if model else self.tr("Select a model in the list to change its settings"))
-        if model is None:
-            return
-        saved = self.settings.model_settings(model.path)
-        chat = model.kind == "chat"
-        self._building_settings = True
-        self._set_row_visible(self.gpu_layers, chat)
-        self._set_row_visible(self.n_ctx, chat)
-        self._set_row_visible(self.audio_ctx, not chat)
-        self.reload_button.setVisible(chat)
-        self.threads.setValue(saved.threads(model.kind))
-        if chat:
-            self.gpu_layers.setRange(0, model.n_layers)
-            self.gpu_layers.setValue(min(saved.n_gpu_layers, model.n_layers))
-            self.gpu_layers.setEnabled(self._backend.gpu_offload)
-            self.gpu_layers.setToolTip(
-                self.tr("Layers run on the GPU; the rest on the CPU")
-                if self._backend.gpu_offload
-                else self.tr("This llama.cpp build has no GPU backend: every layer runs on the CPU")
-            )
-            self.n_ctx.setMaximum(model.context_length or 1_048_576)
-            self.n_ctx.setValue(saved.context(model.context_length))
-        else:
-            self.audio_ctx.setValue(saved.audio_ctx or self.audio_ctx.minimum())
-        self._building_settings = False
-        self._show_fit(model)
-
-    def _set_row_visible(self, field: QWidget, visible: bool) -> None:
-        row, _ = self._form.getWidgetPosition(field)
-        if row < 0:  # the GPU slider sits inside a row layout
-            row = next(
-                r
-                for r in range(self._form.rowCount())
-                if (item := self._form.itemAt(r, QFormLayout.FieldRole))
-                and item.layout()
-                and item.layout().indexOf(field) >= 0
-            )
-        self._form.setRowVisible(row, visible)
-
-    def _on_compute_setting_changed(self) -> None:
-        model = self.selected_model()
-        if self._building_settings or model is None:
-            return
-        # A thread count equal to the default is not pinned: it follows the machine the app runs on.
-        threads = self.threads.value()
-        threads = None if threads == default_threads(model.kind) else threads
-        if model.kind == "chat":
-            values = ModelSettings(n_gpu_layers=self.gpu_layers.value(), n_threads=threads, n_ctx=self.n_ctx.value())
-        else:
-            audio_ctx = self.audio_ctx.value()
-            values = ModelSettings(n_threads=threads, audio_ctx=None if audio_ctx < MIN_AUDIO_CTX else audio_ctx)
-        self.settings.set_model_settings(model.path, values)
-        self._show_fit(model)
-
-    def _show_fit(self, model: registry.InstalledModel) -> None:
-        if model.kind != "chat":
-            self.fit_label.setText("")
-            return
-        layers = self.gpu_layers.value()
-        self.gpu_layers_label.setText(
-            self.tr("{layers} of {total}").format(layers=layers, total=model.n_layers)
-            if self._backend.gpu_offload
-            else self.tr("0 (no GPU backend in this build)")
-        )
-        fit = self._fit_for(model)
-        self.fit_label.setText(
-            self.tr("At this context: {verdict} — {explanation}").format(
-                verdict=fit_verdict(fit), explanation=fit_explain(fit)
-            )
-        )
+    def _on_fit_changed(self, model: registry.InstalledModel, fit: hardware.FitEstimate | None) -> None:
         row = next(
             (
                 r
@@ -665,7 +533,7 @@ class ModelManager(QWidget):
             ),
             None,
         )
-        if row is not None and self.installed_table.item(row, 8):
+        if fit is not None and row is not None and self.installed_table.item(row, 8):
             self.installed_table.item(row, 8).setText(fit_verdict(fit))
             self.installed_table.item(row, 8).setToolTip(fit_explain(fit))
 

@@ -111,13 +111,13 @@ def test_compute_settings_are_remembered_per_model(qtbot, empty_models_dir, make
     path = write_synthetic_gguf(empty_models_dir / "tuned.gguf", layers=3, context=8192)
     manager = make_manager()
     manager.select_model(path)
-    assert manager.gpu_layers.maximum() == 3 and manager.n_ctx.maximum() == 8192
-    before = manager.fit_label.text()
-    manager.n_ctx.setValue(6144)
-    manager.threads.setValue(1)
+    assert manager.compute.gpu_layers.maximum() == 3 and manager.compute.n_ctx.maximum() == 8192
+    before = manager.compute.fit_label.text()
+    manager.compute.n_ctx.setValue(6144)
+    manager.compute.threads.setValue(1)
     saved = Settings(data_dir / "settings.json").model_settings(path)
     assert saved.n_ctx == 6144 and saved.n_threads == 1
-    assert manager.fit_label.text() != before and "context cache" in manager.fit_label.text()
+    assert manager.compute.fit_label.text() != before and "context cache" in manager.compute.fit_label.text()
 
 
 def test_pasted_link_downloads_in_the_background(qtbot, empty_models_dir, tmp_path, make_manager):
@@ -196,7 +196,7 @@ def test_models_shows_the_threads_the_engine_uses(qtbot, open_window, chat_model
     window = open_window()
     manager = window.model_manager
     qtbot.waitUntil(lambda: manager.select_model(chat_model_path), timeout=10_000)
-    assert manager.threads.value() == window.chat_pane.model_info.n_threads == default_threads("chat")
+    assert manager.compute.threads.value() == window.chat_pane.model_info.n_threads == default_threads("chat")
     service = window.llm_service
     assert window.chat_pane.llm_service is service, "one engine for every front end"
-    assert service.loaded_model.n_threads == manager.threads.value()
+    assert service.loaded_model.n_threads == manager.compute.threads.value()
