@@ -61,8 +61,17 @@ def normalize_url(text: str) -> str:
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
+# The user's own networks. Not ipaddress's is_private, which also counts documentation and reserved
+# ranges (203.0.113.0/24 …) that are no one's home network.
+_PRIVATE_NETWORKS = [
+    ipaddress.ip_network(n)
+    for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16")
+    + ("fc00::/7", "fe80::/10")
+]
+
+
 def is_local_address(host: str) -> bool:
-    """Loopback or a private network (the user's own machines); names other than localhost count as public."""
+    """Loopback or a private network (LAN, VPN); names other than localhost count as public."""
     host = host.strip("[]").lower()
     if host == "localhost" or host.endswith(".localhost"):
         return True
@@ -70,7 +79,9 @@ def is_local_address(host: str) -> bool:
         address = ipaddress.ip_address(host)
     except ValueError:
         return False
-    return address.is_loopback or address.is_private or address.is_link_local
+    if getattr(address, "ipv4_mapped", None):
+        address = address.ipv4_mapped
+    return address.is_loopback or any(address in network for network in _PRIVATE_NETWORKS)
 
 
 def plain_http_to_public(url: str) -> bool:
