@@ -136,7 +136,9 @@ class BenchmarkTab(QWidget):
         self.batch = QLineEdit("2048")
         self.ubatch = QLineEdit("512")
         self.flash_attn = QComboBox()
-        self.flash_attn.addItems(list(FLASH_ATTN))
+        flash_labels = {"auto": self.tr("auto"), "on": self.tr("on"), "off": self.tr("off")}
+        for value in FLASH_ATTN:
+            self.flash_attn.addItem(flash_labels.get(value, value), value)
         self.type_k = QComboBox()
         self.type_v = QComboBox()
         self.batch.setAccessibleName(self.tr("Batch"))
@@ -316,7 +318,7 @@ class BenchmarkTab(QWidget):
             return []
         settings = [
             BenchSettings(
-                t, ngl, b, ub, self.flash_attn.currentText(), self.type_k.currentText(), self.type_v.currentText()
+                t, ngl, b, ub, self.flash_attn.currentData(), self.type_k.currentText(), self.type_v.currentText()
             )
             for t, ngl, b, ub in itertools.product(
                 _numbers(self.threads.text(), self.tr("Threads"), 1),

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from backend.anywhere_settings import AnywhereSettings, ShortcutMode
 from backend.audio import AudioDeviceError, list_input_devices
 from backend.text_delivery import DeliveryMethod
+from gui.error_text import message_text
 
 
 class AnywhereSettingsDialog(QDialog):
@@ -66,7 +67,7 @@ class AnywhereSettingsDialog(QDialog):
         self.status.setTextFormat(Qt.PlainText)
         problem = controller.delivery.problem()
         if problem:
-            self.status.setText(problem)
+            self.status.setText(message_text(problem))
 
         form = QFormLayout()
         form.addRow(self.enabled_check)

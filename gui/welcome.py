@@ -29,6 +29,7 @@ from backend.chat_model_status import ChatModelStatus
 from backend.models.recommend import Recommendation, recommend
 from backend.settings import Settings
 from backend.units import format_bytes
+from gui.backend_text import fit_explain
 
 SEEN_KEY = "welcome_seen"  # the user has sent a first message: new conversations get the light version
 DISMISSED_KEY = "recommendation_dismissed"  # "Not now" on the suggested model: never suggested again
@@ -271,7 +272,7 @@ class Welcome(QScrollArea):
                     "nothing is downloaded unless you click."
                 ).format(entry.title, format_bytes(rec.fit.needed), budget, format_bytes(entry.size))
             )
-            self.recommend_text.setToolTip(rec.fit.explain())
+            self.recommend_text.setToolTip(fit_explain(rec.fit))
             self.download_button.setText(self.tr("Download ({0})").format(format_bytes(entry.size)))
             self.download_button.setToolTip(entry.url)
             self.download_button.setEnabled(True)

@@ -16,7 +16,7 @@ class LevelMeter(QWidget):
         self.level_db = FLOOR_DB
         self.peak_db = FLOOR_DB
         self.setMinimumSize(120, 12)
-        self.setAccessibleName("Input level")
+        self.setAccessibleName(self.tr("Input level"))
 
     def sizeHint(self) -> QSize:
         return QSize(200, 14)
