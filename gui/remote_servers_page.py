@@ -99,7 +99,16 @@ class RemoteServersPage(QWidget):
         )
         self.rpc_note.setObjectName("rpc_note")
         self.rpc_note.setWordWrap(True)
-        self.rpc_note.setToolTip(support.explanation)
+        self.rpc_note.setToolTip(
+            ""
+            if support.available
+            else self.tr(
+                "To use RPC workers, rebuild llama-cpp-python with RPC: {command} (README: Remote models)."
+            ).format(
+                command='CMAKE_ARGS="-DGGML_RPC=on" .venv/bin/pip install --force-reinstall '
+                "--no-cache-dir llama-cpp-python"
+            )
+        )
         self.rpc_edit = QLineEdit()
         self.rpc_edit.setPlaceholderText("192.168.1.20:50052, 192.168.1.21:50052")
         self.rpc_edit.setAccessibleName(self.tr("RPC workers (host:port list)"))
