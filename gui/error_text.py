@@ -195,6 +195,43 @@ def _rules() -> list[_Rule]:
                 QT_TRANSLATE_NOOP("error_text", "The input device accepts none of the usual sample rates (8–48 kHz)."),
             ),
         ),
+        # typing into other applications (the text delivery's problem sentences)
+        _rule(
+            Exception,
+            r"Cannot type into other applications: install xdotool .*",
+            _t(
+                QT_TRANSLATE_NOOP(
+                    "error_text",
+                    "Cannot type into other applications: install xdotool (Debian/Ubuntu: apt install xdotool).",
+                )
+            ),
+        ),
+        _rule(
+            Exception,
+            r"Cannot type into other applications on Wayland: .*",
+            _t(
+                QT_TRANSLATE_NOOP(
+                    "error_text",
+                    "Cannot type into other applications on Wayland: install wtype (wlroots desktops such as Sway "
+                    "and Hyprland) or ydotool (GNOME, KDE; its ydotoold service must run).",
+                )
+            ),
+        ),
+        _rule(
+            Exception,
+            r"Cannot type into other applications: osascript was not found\.",
+            _t(QT_TRANSLATE_NOOP("error_text", "Cannot type into other applications: osascript was not found.")),
+        ),
+        _rule(
+            Exception,
+            r"Cannot type into other applications: no graphical session .*",
+            _t(
+                QT_TRANSLATE_NOOP(
+                    "error_text",
+                    "Cannot type into other applications: no graphical session (DISPLAY or WAYLAND_DISPLAY) was found.",
+                )
+            ),
+        ),
         # audio and video files
         _rule(
             AudioFileError,

@@ -269,6 +269,18 @@
         <translation>正在等待引擎…</translation>
     </message>
     <message>
+        <source>auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>on</source>
+        <translation>开启</translation>
+    </message>
+    <message>
         <source>real-time factor, lower is faster</source>
         <translation>实时因子，越低越快</translation>
     </message>
@@ -919,6 +931,10 @@ Replace them with the new transcript?</source>
         <translation>{name}（{rate} Hz）</translation>
     </message>
     <message>
+        <source>{seconds} s behind, catching up in the pauses</source>
+        <translation>落后 {seconds} 秒，会在停顿时追上</translation>
+    </message>
+    <message>
         <source>⚠ {seconds} s of audio dropped: the computer could not keep up</source>
         <translation>⚠ 丢弃了 {seconds} 秒音频：电脑处理不过来</translation>
     </message>
@@ -1091,6 +1107,10 @@ Replace them with the new transcript?</source>
 </context>
 <context>
     <name>LevelMeter</name>
+    <message>
+        <source>Input level</source>
+        <translation>输入电平</translation>
+    </message>
     <message>
         <source>silence</source>
         <translation>静音</translation>
@@ -2052,6 +2072,10 @@ Click to switch to another model.</source>
         <translation>此 llama.cpp 版本带有 RPC 后端：在每台机器上启动 rpc-server，并在这里列出它们。</translation>
     </message>
     <message>
+        <source>To use RPC workers, rebuild llama-cpp-python with RPC: {command} (README: Remote models).</source>
+        <translation>要使用 RPC 工作节点，请重新构建带 RPC 的 llama-cpp-python：{command}（见 README：Remote models）。</translation>
+    </message>
+    <message>
         <source>Use for chat</source>
         <translation>用于聊天</translation>
     </message>
@@ -2684,6 +2708,10 @@ Click to switch to another model.</source>
         <source>{backend} ({layers} GPU layers)</source>
         <translation>{backend}（{layers} 个 GPU 层）</translation>
     </message>
+    <message>
+        <source>{name} · remote, on {server}</source>
+        <translation>{name} · 远程，位于 {server}</translation>
+    </message>
 </context>
 <context>
     <name>error_text</name>
@@ -2706,6 +2734,22 @@ Click to switch to another model.</source>
     <message>
         <source>Cannot read {path}: {detail}</source>
         <translation>无法读取 {path}：{detail}</translation>
+    </message>
+    <message>
+        <source>Cannot type into other applications on Wayland: install wtype (wlroots desktops such as Sway and Hyprland) or ydotool (GNOME, KDE; its ydotoold service must run).</source>
+        <translation>在 Wayland 上无法向其他应用输入文字：请安装 wtype（适用于 Sway、Hyprland 等 wlroots 桌面）或 ydotool（适用于 GNOME、KDE；需运行其 ydotoold 服务）。</translation>
+    </message>
+    <message>
+        <source>Cannot type into other applications: install xdotool (Debian/Ubuntu: apt install xdotool).</source>
+        <translation>无法向其他应用输入文字：请安装 xdotool（Debian/Ubuntu：apt install xdotool）。</translation>
+    </message>
+    <message>
+        <source>Cannot type into other applications: no graphical session (DISPLAY or WAYLAND_DISPLAY) was found.</source>
+        <translation>无法向其他应用输入文字：未找到图形会话（DISPLAY 或 WAYLAND_DISPLAY）。</translation>
+    </message>
+    <message>
+        <source>Cannot type into other applications: osascript was not found.</source>
+        <translation>无法向其他应用输入文字：未找到 osascript。</translation>
     </message>
     <message>
         <source>No microphone found: connect one or pick an input device.</source>
