@@ -81,8 +81,9 @@ def model_summary(status: ChatModelStatus) -> str:
         compute = QCoreApplication.translate("backend_text", "CPU")
     else:
         compute = QCoreApplication.translate("backend_text", "CPU (no GPU backend in this build)")
+    threads = status.n_threads  # a plain name: lupdate skips a translate() whose count is an expression
     line = QCoreApplication.translate(
-        "backend_text", "{name} · {quantization} · {compute} · %n thread(s) · ctx {ctx}", "", status.n_threads
+        "backend_text", "{name} · {quantization} · {compute} · %n thread(s) · ctx {ctx}", "", threads
     )
     line = line.format(name=status.name, quantization=status.quantization, compute=compute, ctx=status.n_ctx)
     if status.inferred_family:

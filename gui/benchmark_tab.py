@@ -83,7 +83,8 @@ def _numbers(text: str, name: str, minimum: int) -> list[int]:
 
 def series_label(rec: dict) -> str:
     """Model plus the settings that tell two lines apart (threads always; the rest when not llama-bench's default)."""
-    threads = QCoreApplication.translate("BenchmarkTab", "%n thread(s)", "", rec["n_threads"])
+    count = rec["n_threads"]  # a plain name: lupdate skips a translate() whose count is an expression
+    threads = QCoreApplication.translate("BenchmarkTab", "%n thread(s)", "", count)
     if rec["kind"] == "whisper":
         return f"{rec['model_type']}, {threads}"
     defaults = BenchSettings(n_threads=1)
