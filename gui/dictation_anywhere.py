@@ -231,9 +231,8 @@ class AnywhereDictation(QObject):
         if QApplication.activeWindow() is not None:
             if not self._told_own_window:
                 self._told_own_window = True
-                self.message.emit(
-                    QCoreApplication.translate("AnywhereDictation", OWN_WINDOW_MESSAGE)
-                )  # tr-lint: marked
+                told = QCoreApplication.translate("AnywhereDictation", OWN_WINDOW_MESSAGE)  # tr-lint: marked
+                self.message.emit(told)
             return
         self.delivery.deliver(text)
 
