@@ -38,12 +38,16 @@ def problems_in(source: str, filename: str = "<source>") -> list[str]:
             continue  # str.translate
         index = TR_FUNCTIONS[name]
         literal_args = node.args[: index + 1]
-        if MARKED in lines[node.lineno - 1]:
+        if any(MARKED in line for line in lines[node.lineno - 1 : node.end_lineno]):
             literal_args = literal_args[:index]  # the context must still be literal
         where = f"{filename}:{node.lineno}"
         if len(node.args) <= index:
             found.append(f"{where}: {name}() without its text")
             continue
+        if name == "translate" and len(node.args) > 3 and not isinstance(node.args[3], ast.Name | ast.Constant):
+            found.append(
+                f"{where}: translate()'s count must be a plain name: lupdate skips {ast.unparse(node.args[3])}"
+            )
         for arg in literal_args:
             if isinstance(arg, ast.JoinedStr):
                 found.append(f"{where}: {name}(f\"…\") never matches a translation; use .format() after it")
@@ -69,6 +73,8 @@ def test_the_lint_catches_what_never_matches():
         "        self.tr('Loaded {name}').format(name=name)\n"
         "        self.tr('%n model(s)', '', 3)\n"
         "        QCoreApplication.translate('Ctx', text)  # tr-lint: marked\n"
+        "        QCoreApplication.translate('Ctx', '%n file(s)', '', len(files))\n"
+        "        QCoreApplication.translate('Ctx', '%n file(s)', '', count)\n"
     )
     problems = problems_in(source)
-    assert [p.split(":")[1] for p in problems] == ["3", "4", "5", "6", "7"], problems
+    assert [p.split(":")[1] for p in problems] == ["3", "4", "5", "6", "7", "11"], problems

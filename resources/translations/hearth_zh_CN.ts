@@ -97,6 +97,10 @@
 <context>
     <name>BenchmarkTab</name>
     <message>
+        <source>%n thread(s)</source>
+        <translation>%n 个线程</translation>
+    </message>
+    <message>
         <source>Batch</source>
         <translation>批大小</translation>
     </message>
@@ -2711,6 +2715,10 @@ Click to switch to another model.</source>
     <message>
         <source>{name} · remote, on {server}</source>
         <translation>{name} · 远程，位于 {server}</translation>
+    </message>
+    <message>
+        <source>{name} · {quantization} · {compute} · %n thread(s) · ctx {ctx}</source>
+        <translation>{name} · {quantization} · {compute} · %n 个线程 · 上下文 {ctx}</translation>
     </message>
 </context>
 <context>
