@@ -121,7 +121,7 @@ class LoadedModel:
     template_source: str  # "model", or "inferred:<family>" when the file has no chat template
     compute: ComputeOptions = field(default_factory=ComputeOptions)
     flash_attn_used: bool | None = None  # what llama.cpp chose (for "auto"); None: it did not say
-    kv_cache_bytes: int | None = None  # the KV cache llama.cpp allocated, as it reported it
+    kv_cache_bytes: int | None = None  # the KV cache llama.cpp allocated, as it reported it (MiB, 2 decimals)
 
     @property
     def display_name(self) -> str:

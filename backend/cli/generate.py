@@ -118,10 +118,10 @@ def _load(args) -> LlmEngine | RemoteEngine:
         engine = RemoteEngine()
         engine.connect(_remote_endpoint(args), args.model or "")
         return engine
-    path = Path(args.model) if args.model else bundled.ensure(bundled.DEFAULT_CHAT)
-    engine = LlmEngine()
     compute = ComputeOptions(args.flash_attn, args.batch_size, args.ubatch_size, args.cache_type_k, args.cache_type_v)
     compute.check()  # a bad combination is refused before the model is prepared or read
+    path = Path(args.model) if args.model else bundled.ensure(bundled.DEFAULT_CHAT)
+    engine = LlmEngine()
     engine.load(path, n_ctx=args.ctx_size, n_threads=args.threads, n_gpu_layers=args.n_gpu_layers, compute=compute)
     return engine
 

@@ -106,6 +106,5 @@ def test_saved_compute_settings_reach_the_engine(qtbot, data_dir, chat_model_pat
     assert loaded.flash_attn_used is True
     info = loaded.info
     # the cache llama.cpp reports allocating is the q8_0 size the fit estimate predicts
-    assert loaded.kv_cache_bytes == hardware.kv_cache_bytes(
-        info.n_layers, 2048, info.n_kv_heads, info.head_dim, "q8_0", "q8_0"
-    )
+    predicted = hardware.kv_cache_bytes(info.n_layers, 2048, info.n_kv_heads, info.head_dim, "q8_0", "q8_0")
+    assert abs(loaded.kv_cache_bytes - predicted) <= 0.005 * 2**20  # llama.cpp reports MiB to two decimals
