@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QProgressBar, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QProgressBar, QPushButton, QWidget
 
 from backend.errors import HearthError
 from backend.models.registry import InstalledModel
@@ -58,10 +58,8 @@ class ModelPicker(QWidget):
         super().__init__(parent)
         self._providers: list[ModelProvider] = []
         self.current_ref: str | None = None
-        self.button = QToolButton()
+        self.button = QPushButton()  # a push button draws its menu arrow beside the text, not over it
         self.button.setObjectName("model_picker_button")
-        self.button.setPopupMode(QToolButton.InstantPopup)
-        self.button.setToolButtonStyle(Qt.ToolButtonTextOnly)
         self.button.setAccessibleName(label)
         self.menu = QMenu(self.button)
         self.menu.aboutToShow.connect(self._fill_menu)
