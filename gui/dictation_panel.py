@@ -77,6 +77,7 @@ class DictationPanel(QWidget):
         self._transcribe_requested.connect(self.worker.transcribe)
         self.worker.model_loading.connect(self._on_worker_model_loading)
         self.worker.model_loaded.connect(self._on_worker_model_loaded)
+        self.worker.model_load_failed.connect(self._on_worker_model_load_failed)
         self.worker.dictation_started.connect(self._on_worker_dictation_started)
         self.worker.dictation_updated.connect(self._on_worker_dictation_updated)
         self.worker.dictation_finished.connect(self._on_worker_dictation_finished)
@@ -246,6 +247,41 @@ class DictationPanel(QWidget):
         self.clear_button.setEnabled(has_text and not self.recording)
         self.transcribe_button.setEnabled(not busy and bool(self.file_edit.text().strip()))
         self.cancel_button.setEnabled(self.transcribing)
+        # Disabled controls say why.
+        nothing = self.tr("Nothing transcribed yet: press Record and speak")
+        self.copy_button.setToolTip(self.tr("Copy the text") if has_text else nothing)
+        self.send_button.setToolTip(self.tr("Put the text in the chat's message box") if has_text else nothing)
+        self.export_button.setToolTip(
+            self.tr("Save as TXT, SRT or VTT (with timestamps)")
+            if has_text and not self.recording
+            else self.tr("Stop recording first")
+            if has_text
+            else nothing
+        )
+        self.clear_button.setToolTip(
+            self.tr("Clear the text")
+            if has_text and not self.recording
+            else self.tr("Stop recording first")
+            if has_text
+            else nothing
+        )
+        self.transcribe_button.setToolTip(
+            self.tr("Wait for the recording or the file in progress to finish")
+            if busy
+            else self.tr("Transcribe the file")
+            if self.file_edit.text().strip()
+            else self.tr("Choose an audio or video file first")
+        )
+        self.cancel_button.setToolTip(
+            self.tr("Stop transcribing; nothing is written")
+            if self.transcribing
+            else self.tr("No file is being transcribed")
+        )
+        self.record_button.setToolTip(
+            self.tr("Wait for the file transcription to finish, or cancel it")
+            if self.transcribing
+            else self.tr("Start or stop dictation (Ctrl+R)")
+        )
 
     def _language_names(self) -> dict[str, str]:
         """Detection first, then the spoken languages by their names in the window's language."""
@@ -337,6 +373,12 @@ class DictationPanel(QWidget):
     @Slot(str)
     def _on_worker_model_loading(self, message: str) -> None:
         self.stats.setText(message)
+        self.speech_picker.set_loading(message)
+
+    @Slot(str)
+    def _on_worker_model_load_failed(self, message: str) -> None:
+        self.speech_picker.set_loading("")  # the reason stays in the stats line; nothing is loading any more
+        self.speech_picker.button.setToolTip(self.tr("Could not load this model; choose another"))
 
     @Slot(object)
     def _on_worker_model_loaded(self, status: SpeechModelStatus) -> None:

@@ -80,6 +80,7 @@ class _MeteredSource:
 class SpeechWorker(QObject):
     model_loading = Signal(str)
     model_loaded = Signal(object)  # SpeechModelStatus
+    model_load_failed = Signal(str)  # why the chosen model could not be loaded (also said on model_loading)
     dictation_started = Signal()
     dictation_updated = Signal(object)  # RecordingUpdate
     dictation_finished = Signal(object)  # RecordingEnded (with a sentence when the device failed)
@@ -123,6 +124,7 @@ class SpeechWorker(QObject):
             self._engine(request)
         except (HearthError, bundled.BundledModelError, OSError) as exc:
             self.model_loading.emit(f"Could not load the speech model: {exc}")
+            self.model_load_failed.emit(str(exc))
 
     @Slot(object)
     def dictate(self, request: DictationRequest) -> None:
