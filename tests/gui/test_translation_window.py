@@ -72,6 +72,21 @@ SKIPPED_OBJECTS = {"server_example", "bench_table", "bench_whisper_table"}
 WORDS = re.compile(r"[A-Za-z][A-Za-z'’-]+(?:[ ,]+[A-Za-z][A-Za-z'’-]+)+")
 
 
+def english_vocabulary() -> set[str]:
+    """Words of the catalog's English that no translation keeps: seen in the window, they are English left
+    (a word a translation keeps, like GPU or Whisper, is a name)."""
+    sources, kept = set(), set()
+    for message in ET.parse(TS).getroot().iter("message"):
+        translation = message.find("translation")
+        sources |= set(_words(message.findtext("source") or ""))
+        kept |= set(_words(translation.text or "".join(t.text or "" for t in translation)))
+    return sources - kept
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in re.findall(r"[A-Za-z]{3,}", text)]
+
+
 def catalog_sources() -> set[str]:
     """The English sentences the catalog translates differently (mnemonics removed)."""
     sources = set()
@@ -147,13 +162,15 @@ def _parents(widget: QWidget):
         parent = parent.parentWidget()
 
 
-def english_left(texts, sources: set[str], allowed: list[str]) -> list[str]:
+def english_left(texts, sources: set[str], allowed: list[str], vocabulary: frozenset[str] = frozenset()) -> list[str]:
     found = []
     for where, text in texts:
         if not text:
             continue
         plain = text.replace("&", "")
-        if plain in sources and plain not in i18n.LANGUAGE_NAMES.values():  # each language named in itself
+        if plain in i18n.LANGUAGE_NAMES.values():  # each language is named in itself
+            continue
+        if plain in sources:
             found.append(f"{where}: {text!r} is an untranslated catalog string")
             continue
         rest = plain
@@ -163,6 +180,10 @@ def english_left(texts, sources: set[str], allowed: list[str]) -> list[str]:
         match = WORDS.search(rest)
         if match:
             found.append(f"{where}: {text!r} has English words: {match.group(0)!r}")
+            continue
+        english = [w for w in re.findall(r"(?<![\w./-])[A-Za-z]{3,}(?![\w./-])", rest) if w.lower() in vocabulary]
+        if english:
+            found.append(f"{where}: {text!r} has the English word {english[0]!r}")
     return sorted(set(found))
 
 
@@ -193,7 +214,7 @@ def test_the_whole_window_is_chinese(qtbot, chinese, data_dir, chat_model_path):
     for dialog in _dialogs(window):
         texts += list(visible_texts(dialog))
         dialog.deleteLater()
-    problems = english_left(texts, catalog_sources(), allowed)
+    problems = english_left(texts, catalog_sources(), allowed, frozenset(english_vocabulary()))
     window.close()
     window.store.close()
     assert problems == [], "\n".join(problems)
