@@ -3,15 +3,17 @@
 Alternating runs in one process run: a C `llama-bench -p 512 -n 128 -r 1` (its own warm-up included),
 then the app's engine (backend/llm.py: prefill in n_batch chunks, then llama-cpp-python's generate loop
 with sampling and detokenisation, as the chat does) continuing a 512-token text for 128 tokens; the
-order flips every repeat. The C side gets the chat engine's own threads, batch sizes and flash
-attention setting, so the ratios measure the Python path, not a different configuration.
+order flips every repeat. The C side gets the chat engine's own threads and compute settings (flash
+attention, batch sizes, KV cache types: Hearth's defaults, or those given), so the ratios measure the
+Python path, not a different configuration.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 
-from backend.llm import LlmEngine, SamplingParams
+from backend.llm import FLASH_ATTN_MODES, KV_CACHE_TYPES, ComputeOptions, LlmEngine, SamplingParams
 from bench import llama_cpp_c
 from bench.stats import summary
 
@@ -21,6 +23,22 @@ TEXT = (
     "Scientists could compare observations, correct each other's tables and build on results they had "
     "never seen in person. "
 )
+
+
+def add_compute_flags(parser) -> None:
+    """llama.cpp's own flags for the settings both sides run with (default: Hearth's defaults)."""
+    default = ComputeOptions()
+    parser.add_argument("-fa", "--flash-attn", choices=FLASH_ATTN_MODES, default=default.flash_attn)
+    parser.add_argument("-b", "--batch-size", type=int, default=default.n_batch)
+    parser.add_argument("-ub", "--ubatch-size", type=int, default=default.n_ubatch)
+    parser.add_argument("-ctk", "--cache-type-k", choices=KV_CACHE_TYPES, default=default.type_k)
+    parser.add_argument("-ctv", "--cache-type-v", choices=KV_CACHE_TYPES, default=default.type_v)
+
+
+def compute_of(args) -> ComputeOptions:
+    compute = ComputeOptions(args.flash_attn, args.batch_size, args.ubatch_size, args.cache_type_k, args.cache_type_v)
+    compute.check()
+    return compute
 
 
 def _prompt_of(engine: LlmEngine, n_tokens: int) -> str:
@@ -48,30 +66,30 @@ def _app_run(engine: LlmEngine, prompt: str, n_gen: int) -> dict:
     }
 
 
-def run(model_path, cache, *, repeats: int, n_prompt: int = 512, n_gen: int = 128, progress=print) -> dict:
+def run(
+    model_path,
+    cache,
+    *,
+    repeats: int,
+    n_prompt: int = 512,
+    n_gen: int = 128,
+    compute: ComputeOptions | None = None,
+    progress=print,
+) -> dict:
     exe, built = llama_cpp_c.build(cache, progress)
     progress(
         f"  llama-bench {'cached' if built['cached'] else 'built'}: the build took {built['seconds']} s"
         f" with {built['jobs']} jobs"
     )
     engine = LlmEngine()
-    model = engine.load(model_path)
-    llm = engine._llm
-    settings = {
-        "threads": model.n_threads,
-        "n_batch": llm.n_batch,
-        "n_ubatch": llm.context_params.n_ubatch,
-        "flash_attn": "on" if llm.context_params.flash_attn_type == 1 else "off",
-    }
+    model = engine.load(model_path, compute=compute)
+    settings = {"threads": model.n_threads, **dataclasses.asdict(model.compute)}
     prompt = _prompt_of(engine, n_prompt)
     _app_run(engine, prompt, 8)  # warm-up (the C side warms up inside each invocation)
     c_runs, app_runs = [], []
 
     def c_side() -> None:
-        records = llama_cpp_c.run(
-            exe, model_path, n_prompt=n_prompt, n_gen=n_gen, reps=1, threads=settings["threads"],
-            n_batch=settings["n_batch"], n_ubatch=settings["n_ubatch"], flash_attn=settings["flash_attn"],
-        )  # fmt: skip
+        records = llama_cpp_c.run(exe, model_path, n_prompt=n_prompt, n_gen=n_gen, reps=1, **settings)
         by_test = {(r["n_prompt"], r["n_gen"]): r["avg_ts"] for r in records}
         c_runs.append({"pp": by_test[(n_prompt, 0)], "tg": by_test[(0, n_gen)]})
 
@@ -89,7 +107,7 @@ def run(model_path, cache, *, repeats: int, n_prompt: int = 512, n_gen: int = 12
     engine.unload()
     return {
         "build": built,
-        "settings": settings,
+        "settings": {**settings, "flash_attn_used": model.flash_attn_used},
         "n_prompt": n_prompt,
         "n_gen": n_gen,
         "app_prompt_tokens": app_runs[-1]["prompt_tokens"],

@@ -10,11 +10,12 @@ bench runs on), not to the arrival of the signal that carries it.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
 
-from backend.llm import SamplingParams
+from backend.llm import KV_CACHE_TYPES, SamplingParams
 from bench.stats import decided, percentile, summary
 
 PROMPT = "Write a detailed essay about the history of the printing press and its effect on science."
@@ -163,9 +164,15 @@ def run(
     if not pane.model_info:
         raise RuntimeError("the app could not load the model")
 
+    # The bare loop runs what the app's engine runs: the same batch sizes, KV cache types and flash
+    # attention as llama.cpp resolved it (plain llama-cpp-python can only say on or off).
+    loaded = service.loaded_model
+    compute = loaded.compute
     raw = llama_cpp.Llama(
-        model_path=str(model_path), n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads, verbose=False
-    )
+        model_path=str(model_path), n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads,
+        n_batch=compute.n_batch, n_ubatch=compute.n_ubatch, flash_attn=bool(loaded.flash_attn_used),
+        type_k=KV_CACHE_TYPES[compute.type_k], type_v=KV_CACHE_TYPES[compute.type_v], verbose=False,
+    )  # fmt: skip
     is_eog = functools.partial(llama_cpp.llama_vocab_is_eog, raw._model.vocab)
     tokens = service.run(
         lambda engine: engine.tokenize_prompt(engine.render([{"role": "user", "content": PROMPT}]).text, special=True)
@@ -216,6 +223,7 @@ def run(
     return {
         "threads": threads,
         "n_ctx": n_ctx,
+        "compute": {**dataclasses.asdict(compute), "flash_attn_used": loaded.flash_attn_used},
         "prompt_tokens": len(tokens),
         "generated_tokens": app_runs[-1]["generated_tokens"],
         "repeats": len(app_runs),

@@ -22,6 +22,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench import c_compare
 from bench.stats import FAIL, PASS, summary, verdict
 
 GOALS = {
@@ -46,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the JSON result to stdout")
     p.add_argument("--out", default="bench-results", help="folder for results.json and results.md")
     p.add_argument("--only", default="chat,llama,limit,startup,memory,dictation,voice,server")
+    c_compare.add_compute_flags(p)
     return p
 
 
@@ -96,10 +98,10 @@ def _run(args) -> int:
             progress=log,
         )
     if "llama" in sections:
-        from bench import c_compare
-
         log("llama: the chat path vs llama.cpp's C llama-bench…")
-        results["llama_c"] = c_compare.run(chat_model, Path(args.out) / "cache", repeats=args.repeats, progress=log)
+        results["llama_c"] = c_compare.run(
+            chat_model, Path(args.out) / "cache", repeats=args.repeats, compute=c_compare.compute_of(args), progress=log
+        )
     if "limit" in sections:
         from bench.bandwidth import decode_limit, memory_bandwidth_gbs
 
@@ -250,7 +252,10 @@ def markdown_table(r: dict) -> str:
     c = r.get("llama_c")
     if c:
         cs = c["settings"]
-        setup = f"{cs['threads']} threads, batch {cs['n_batch']}/{cs['n_ubatch']}, flash attention {cs['flash_attn']}"
+        setup = (
+            f"{cs['threads']} threads, batch {cs['n_batch']}/{cs['n_ubatch']}, flash attention {cs['flash_attn']}"
+            f", KV {cs.get('type_k', 'f16')}/{cs.get('type_v', 'f16')}"
+        )
         rows += [
             (
                 f"Prompt t/s, chat path ({c['app_prompt_tokens']} tokens) ÷ C llama-bench pp{c['n_prompt']} ({setup})",
