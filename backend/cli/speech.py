@@ -11,11 +11,13 @@ from pathlib import Path
 
 from backend.audio import AudioDeviceError, MicrophoneCapture, list_input_devices
 from backend.cli import fail
+from backend.cli.generate import add_server_options, remote_endpoint
 from backend.defaults import default_spoken_language
 from backend.dictation import DictationConfig, DictationSession, DictationUpdate, run_dictation
 from backend.errors import HearthError
 from backend.file_transcription import OutputExistsError, check_output_path, transcribe_file
 from backend.models import bundled
+from backend.remote_transcription import transcribe_remote
 from backend.speech import WhisperEngine
 from backend.subtitles import render
 
@@ -29,6 +31,7 @@ def register(subparsers) -> None:
         out.add_argument(f"--{fmt}", dest="format", action="store_const", const=fmt, help=f"write {fmt.upper()}")
     t.add_argument("-o", "--output", help="write here instead of standard output ('-' is standard output)")
     t.add_argument("-f", "--force", action="store_true", help="replace the output file if it exists")
+    add_server_options(t)  # --server: transcribe on an OpenAI-compatible server instead
     t.set_defaults(func=transcribe, format="txt")
 
     d = subparsers.add_parser("dictate", help="live dictation from the microphone (Ctrl+C stops)")
@@ -100,10 +103,16 @@ def transcribe(args) -> int:
     except OutputExistsError as exc:
         return fail(f"{exc}; add --force to replace it")
     try:
-        engine, load_seconds = _load_engine(args)
-        show, done = _progress_printer(f"transcribing {args.file.name}")
-        result = transcribe_file(engine, args.file, language=args.language, translate=args.translate, progress=show)
-        done()
+        if args.server:
+            endpoint, load_seconds = remote_endpoint(args), 0.0
+            model_name = endpoint.base_url
+            result = transcribe_remote(endpoint, args.file, language=args.language, translate=args.translate)
+        else:
+            engine, load_seconds = _load_engine(args)
+            model_name = str(engine.model_path)
+            show, done = _progress_printer(f"transcribing {args.file.name}")
+            result = transcribe_file(engine, args.file, language=args.language, translate=args.translate, progress=show)
+            done()
     except HearthError as exc:
         return fail(str(exc))
     if args.format == "json":
@@ -111,7 +120,7 @@ def transcribe(args) -> int:
             json.dumps(
                 {
                     "file": str(args.file),
-                    "model": str(engine.model_path),
+                    "model": model_name,
                     "segments": [{"start": s.start, "end": s.end, "text": s.text} for s in result.segments],
                     "timings": {
                         "load_seconds": round(load_seconds, 3),
