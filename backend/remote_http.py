@@ -107,7 +107,16 @@ def _error_text(body: bytes) -> str:
 class Request:
     """One HTTP request whose response can be read as it arrives and cut off from any thread."""
 
-    def __init__(self, endpoint: Endpoint, method: str, path: str, body: dict | None = None) -> None:
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        method: str,
+        path: str,
+        body: dict | None = None,
+        *,
+        raw: tuple[bytes, str] | None = None,
+    ) -> None:
+        """`body` goes as JSON; `raw` is (bytes, content type), for an upload."""
         self.endpoint = endpoint
         parts = urllib.parse.urlsplit(endpoint.base_url)
         self.host = parts.hostname or ""
@@ -118,7 +127,7 @@ class Request:
         else:
             self.conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=CONNECT_TIMEOUT_S)
         self.url = endpoint.base_url + path
-        self._method, self._path, self._body = method, parts.path + path, body
+        self._method, self._path, self._body, self._raw = method, parts.path + path, body, raw
         self._cut = threading.Event()
         self.response: http.client.HTTPResponse | None = None
 
@@ -129,6 +138,8 @@ class Request:
         if self._body is not None:
             data = json.dumps(self._body).encode("utf-8")
             headers["Content-Type"] = "application/json"
+        elif self._raw is not None:
+            data, headers["Content-Type"] = self._raw
         if self.endpoint.api_key:
             headers["Authorization"] = f"Bearer {self.endpoint.api_key}"
         label = self.endpoint.label

@@ -84,7 +84,7 @@ def hearth_serve(data_dir: Path) -> Peer:
     env = dict(os.environ, HEARTH_DATA_DIR=str(data_dir), HEARTH_MODELS_DIR=str(REPO / ".test-artifacts" / "models"),
                PYTHONUNBUFFERED="1")  # fmt: skip
     peer = Peer(
-        [sys.executable, "main.py", "serve", "--no-speech", "--port", "0", "-c", "2048", "--api-key", KEY],
+        [sys.executable, "main.py", "serve", "--port", "0", "-c", "2048", "--api-key", KEY],
         ready=" at http://",
         env=env,
     )

@@ -60,6 +60,11 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--repeat-penalty", type=float, default=1.1)
     p.add_argument("-s", "--seed", type=int, default=-1, help="RNG seed (-1: random)")
     p.add_argument("--json", action="store_true", help="print text and all stats as one JSON object")
+    add_server_options(p)
+
+
+def add_server_options(p: argparse.ArgumentParser) -> None:
+    """--server/--api-key/--allow-http: the remote-model options `chat`, `complete` and `transcribe` share."""
     p.add_argument(
         "--server",
         metavar="URL",
@@ -99,7 +104,7 @@ def _params(args) -> SamplingParams:
     )
 
 
-def _remote_endpoint(args) -> Endpoint:
+def remote_endpoint(args) -> Endpoint:
     store = ServerStore(Settings())
     saved = store.find(args.server)
     endpoint = store.endpoint(saved) if saved else Endpoint(normalize_url(args.server))
@@ -116,7 +121,7 @@ def _remote_endpoint(args) -> Endpoint:
 def _load(args) -> LlmEngine | RemoteEngine:
     if args.server:
         engine = RemoteEngine()
-        engine.connect(_remote_endpoint(args), args.model or "")
+        engine.connect(remote_endpoint(args), args.model or "")
         return engine
     compute = ComputeOptions(args.flash_attn, args.batch_size, args.ubatch_size, args.cache_type_k, args.cache_type_v)
     compute.check()  # a bad combination is refused before the model is prepared or read

@@ -24,6 +24,8 @@ from backend.llm import SamplingParams
 from backend.llm_service import LlmService
 from backend.remote_engine import RemoteModel
 from backend.remote_http import Endpoint, RemoteError
+from backend.remote_transcription import transcribe_remote
+from backend.wer import word_errors
 
 REPO = Path(__file__).resolve().parents[2]
 GREEDY = SamplingParams(temperature=0.0, seed=3, max_tokens=24)
@@ -260,3 +262,27 @@ def test_the_peer_answers_only_with_the_right_key(llama_server):
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(req, timeout=10)
     assert caught.value.code == 401
+
+
+# --- transcription on a server ------------------------------------------------------------------
+
+SPEECH = REPO / "tests" / "data" / "speech"
+
+
+def test_cli_transcribes_a_file_on_hearth_serve_into_subtitles(hearth_server, tmp_path):
+    clip = SPEECH / "jfk_inaugural.wav"
+    out = tmp_path / "jfk.srt"
+    done = _cli("transcribe", str(clip), "--server", hearth_server.url, "--api-key", KEY, "--srt", "-o", str(out),
+                "--language", "en")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    srt = out.read_text()
+    assert re.match(r"1\n00:00:\d\d,\d{3} --> 00:00:\d\d,\d{3}\n", srt), srt
+    text = " ".join(line for line in srt.splitlines() if line and not line[0].isdigit())
+    errors, words = word_errors((SPEECH / "jfk_inaugural.txt").read_text(), text)
+    assert errors / words < 0.25, text
+    assert any("/v1/audio/transcriptions" in line for line in hearth_server.lines)
+
+
+def test_remote_transcription_refuses_a_wrong_key_with_a_sentence(hearth_server):
+    with pytest.raises(RemoteError, match=r"refused the API key"):
+        transcribe_remote(Endpoint(hearth_server.url, "wrong"), SPEECH / "jfk_inaugural.wav")
