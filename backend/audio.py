@@ -207,7 +207,9 @@ class MicrophoneCapture:
         self,
         device: int | None = None,
         block_seconds: float = 0.05,
-        max_queue_seconds: float = 10.0,
+        # Minutes: far beyond any lag the dictation loop recovers from (it never drops audio to keep up),
+        # yet bounded (5 min of 48 kHz float32 is 58 MB).
+        max_queue_seconds: float = 300.0,
         stall_seconds: float = 2.0,
     ):
         self.device = device

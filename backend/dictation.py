@@ -1,9 +1,9 @@
 """Live dictation policy: 16 kHz audio chunks in, (committed, unconfirmed) text out. Qt-free.
 
 - Voice activity detection cuts the audio into phrases. Silence never reaches Whisper, and each
-  phrase is transcribed on its own audio (plus a short pre-roll), with the text committed so far as
-  Whisper's prompt: a phrase never re-reads the audio of the one before, which is what repeated words
-  at phrase boundaries ("on the left. left.") and lost first words when they were filtered out again.
+  phrase is transcribed on its own audio (plus a short pre-roll): a phrase never re-reads the audio of
+  the one before, which is what repeated words at phrase boundaries ("on the left. left.") and lost
+  first words when they were filtered out again.
 - Inside a phrase, LocalAgreement-2 (Macháček et al., whisper_streaming): the phrase is re-transcribed
   every `step_seconds`; the words two consecutive hypotheses agree on are committed, the rest shown as
   unconfirmed. A pause ends the phrase: it is transcribed once more, whole, and everything after the
@@ -12,9 +12,16 @@
   quietest spot after the last committed word and the rest goes on as a new buffer, so every call sees
   at most one encoder window and commits keep coming; if nothing agrees for a whole window, the
   hypothesis is committed as it stands.
-- Real time: `run_dictation` reads everything that queued up while Whisper was busy; beyond
-  `max_lag_seconds` the older part is dropped (the phrase ends at the gap and the loss is counted),
-  so the text never lags without bound.
+- Real time, work-conserving: no audio is ever dropped to keep up. Hypotheses (the grey text) are
+  only made while the loop is caught up (the audio fed was captured less than `catch_up_seconds`
+  ago); phrase ends are always transcribed, and a phrase that fills the window is always cut, so a
+  loop that fell behind (a slow or busy machine) does only the passes that commit text and catches
+  up in the pauses, where silence costs nothing. How far behind it is goes out with every update.
+- Each call's encoder window is fitted to its audio in steps of 256 frames (5.12 s): a 2 s phrase
+  costs a quarter of a 15 s window. Only multiples of 256 frames: whisper.cpp pads the window to that
+  and leaves the padding holding the previous call's encoder output, so other sizes make the same
+  audio read differently depending on the call before (measured: 6 of 20 re-reads changed at other
+  steps, none at 256).
 
 The microphone (audio.MicrophoneCapture) and the tests' simulated clip player go through the same
 `run_dictation` loop and `DictationSession`.
@@ -23,22 +30,53 @@ The microphone (audio.MicrophoneCapture) and the tests' simulated clip player go
 from __future__ import annotations
 
 import difflib
+import enum
 import re
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
 
 from backend.audio import AudioDeviceError
-from backend.speech import SAMPLE_RATE, Segment, Word, audio_ctx_for
+from backend.speech import FULL_AUDIO_CTX, SAMPLE_RATE, Segment, Word, audio_ctx_for
 from backend.vad import FRAME, FRAME_SECONDS, EnergyVAD
 from backend.wer import normalize_words
 
 TOKENS_PER_SECOND_MAX = 8  # fast speech is ~5 tokens/s; more than this is a decoding loop
+ENCODER_CTX_STEP = 256  # whisper.cpp pads the decoder's view of the encoder output to a multiple of this
+PIECE = 5 * FRAME  # a backlog is taken in 0.1 s pieces, each with its own capture time
+
+
+def encoder_ctx_for(seconds: float) -> int:
+    """The encoder window of one live call: fitted to its audio, in whole steps of 256 frames.
+
+    whisper.cpp's decoder attends to the encoder output padded to a multiple of 256 frames, and the
+    padding still holds what an earlier, longer call wrote there, so with any other size the same audio
+    reads differently depending on the call before. Whole steps have no padding (nor has the full 30 s
+    window: its padding rows are never written)."""
+    steps = -(-audio_ctx_for(seconds) // ENCODER_CTX_STEP)
+    return min(FULL_AUDIO_CTX, steps * ENCODER_CTX_STEP)
+
+
+class PassKind(enum.Enum):
+    HYPOTHESIS = "hypothesis"  # the grey text: only while caught up
+    PHRASE_END = "phrase end"  # a pause: the phrase whole, committed
+    FULL_WINDOW = "full window"  # speech with no pause filled the window while behind: commit and cut
+
+
+@dataclass(frozen=True)
+class WhisperPass:
+    """One Whisper call of a session (the profile in bench/dictation_profile.py reads these)."""
+
+    kind: PassKind
+    audio_seconds: float
+    audio_ctx: int
+    seconds: float  # compute time
+    lag_seconds: float  # how long ago the newest audio taken in was captured, when the call began
 
 
 @dataclass(frozen=True)
@@ -50,21 +88,17 @@ class DictationConfig:
     preroll_seconds: float = 0.3  # audio kept before the first voiced frame (soft onsets)
     tail_seconds: float = 0.3  # silence kept after the last voiced frame
     min_speech_seconds: float = 0.1  # shorter bursts (clicks, coughs) are not sent to Whisper
-    # The encoder window (audio_ctx_for(window_seconds)), fixed for the session: whisper.cpp keeps state
-    # from a call with another window, so varying it makes the same audio give different text
-    # depending on what came before. It is the knob the per-model "Audio context" setting turns
-    # (backend.speech_jobs.live_window_seconds); no call is given more audio than it holds.
+    # The most audio one call is given: the knob the per-model "Audio context" setting turns
+    # (backend.speech_jobs.live_window_seconds). Each call's encoder window is fitted to its audio.
     window_seconds: float = 15.0
     trim_seconds: float = 10.0  # longer phrases are cut after their committed words
-    max_lag_seconds: float = 2.0
+    # Hypotheses only while the audio fed was captured less than this long ago: behind that, only the
+    # passes that commit (phrase ends, a full window) run, so the loop catches up instead of dropping audio.
+    catch_up_seconds: float = 1.0
     # Committed text given to Whisper as a phrase's context (whisper_streaming does). Off: on tiny.en a
     # prompt saying "what your country can do" made it skip "ask what you can do for your" when
     # those words came again, and it made word times worse.
     prompt_chars: int = 0
-
-    @property
-    def encoder_ctx(self) -> int:
-        return audio_ctx_for(self.window_seconds)
 
     @property
     def buffer_seconds(self) -> float:
@@ -85,6 +119,7 @@ class DictationUpdate:
     dropped_seconds: float
     real_time_factor: float  # of the last Whisper call: compute seconds / audio seconds
     final: bool = False
+    lag_seconds: float = 0.0  # how long ago the newest audio taken in was captured: how far behind the text is
 
 
 class Transcriber(Protocol):
@@ -297,9 +332,9 @@ class DictationSession:
         self.engine, self.config, self.clock, self.cancel = engine, config, clock, cancel
         self.vad = vad or EnergyVAD()
         self.agreement = LocalAgreement()
-        self.dropped_seconds = 0.0
         self.real_time_factor = 0.0
         self.whisper_calls = 0
+        self.passes: deque[WhisperPass] = deque(maxlen=20_000)
         self.phrases: list[Segment] = []  # committed text as subtitle cues
         self._pending = np.zeros(0, dtype=np.float32)
         self._heard = 0  # samples received, dropped ones included: the audio timeline
@@ -328,38 +363,32 @@ class DictationSession:
     def _in_phrase(self) -> bool:
         return self._voiced_frames > 0
 
+    @property
+    def lag_seconds(self) -> float:
+        """How long ago the newest audio taken in was captured: how far the text is behind the voice."""
+        return max(0.0, self.clock() - self._captures[-1][1]) if self._captures else 0.0
+
+    def pieces(self, chunk: np.ndarray, captured_at: float | None = None) -> Iterator[tuple[np.ndarray, float]]:
+        """`chunk` in 0.1 s pieces, each with the time its last sample was captured (the samples after
+        it came later, at the audio rate): a backlog is then cut, and its lag known, where it happens."""
+        chunk = np.asarray(chunk, dtype=np.float32)
+        captured_at = self.clock() if captured_at is None else captured_at
+        for at in range(0, len(chunk), PIECE):
+            piece = chunk[at : at + PIECE]
+            yield piece, captured_at - (len(chunk) - at - len(piece)) / SAMPLE_RATE
+
     def feed(self, chunk: np.ndarray, captured_at: float | None = None) -> DictationUpdate | None:
         """Take the next audio; returns an update if the text changed.
 
         `captured_at` is the clock time the chunk's last sample was captured (the audio device's
-        block time); without it, now. Commit latency is counted from it.
+        block time); without it, now. Commit latency and lag are counted from it.
         """
         before = (len(self.agreement.committed), _text(self.agreement.unconfirmed))
         committed = False
-        self._pending = np.concatenate([self._pending, np.asarray(chunk, dtype=np.float32)])
-        self._captures.append(
-            ((self._heard + len(self._pending)) / SAMPLE_RATE, self.clock() if captured_at is None else captured_at)
-        )
-        n_frames = len(self._pending) // FRAME
-        for i in range(n_frames):
-            committed = self._take_frame(self._pending[i * FRAME : (i + 1) * FRAME]) or committed
-        self._pending = self._pending[n_frames * FRAME :]
-        # No hypothesis once a pause has begun: the phrase may be about to end, and its final pass
-        # should not wait behind a pass that commits nothing new.
-        pausing = self._silent_frames * FRAME_SECONDS >= self.config.pause_seconds / 2
-        if self._in_phrase and not pausing and self._since_hypothesis >= self.config.step_seconds * SAMPLE_RATE:
-            committed = self._hypothesis() or committed
+        for piece, at in self.pieces(chunk, captured_at):
+            committed = self._take(piece, at) or committed
         after = (len(self.agreement.committed), _text(self.agreement.unconfirmed))
         return self._update(self._latency() if committed else None) if after != before else None
-
-    def skip(self, seconds: float) -> DictationUpdate:
-        """Audio was lost (we fell behind): end the phrase before the gap and move the timeline on."""
-        self.dropped_seconds += seconds
-        committed = self._end_phrase() if self._in_phrase else False
-        self._heard += int(seconds * SAMPLE_RATE)
-        self._buffer.keep_last(0)
-        self._buffer_start = self.audio_time
-        return self._update(self._latency() if committed else None)
 
     def finish(self) -> DictationUpdate:
         """Recording stopped: whatever is still pending is transcribed and committed."""
@@ -367,6 +396,34 @@ class DictationSession:
         return self._update(self._latency() if committed else None, final=True)
 
     # --- internals ---------------------------------------------------------------------------
+
+    def _take(self, piece: np.ndarray, captured_at: float) -> bool:
+        """VAD over a piece, then the pass it makes due, if any; True if something was committed."""
+        # Capture times older than the buffer are never asked for again (latency is of words in it).
+        while len(self._captures) > 1 and self._captures[1][0] <= self._buffer_start - 1.0:
+            self._captures.popleft()
+        committed = False
+        self._pending = np.concatenate([self._pending, piece])
+        self._captures.append(((self._heard + len(self._pending)) / SAMPLE_RATE, captured_at))
+        n_frames = len(self._pending) // FRAME
+        for i in range(n_frames):
+            committed = self._take_frame(self._pending[i * FRAME : (i + 1) * FRAME]) or committed
+        self._pending = self._pending[n_frames * FRAME :]
+        # No pass once a pause has begun: the phrase may be about to end, and its final pass should not
+        # wait behind one that commits nothing new.
+        if not self._in_phrase or self._silent_frames * FRAME_SECONDS >= self.config.pause_seconds / 2:
+            return committed
+        if self.buffered_seconds >= self._full_seconds:
+            return self._hypothesis(PassKind.FULL_WINDOW) or committed
+        caught_up = self.lag_seconds <= self.config.catch_up_seconds
+        if caught_up and self._since_hypothesis >= self.config.step_seconds * SAMPLE_RATE:
+            return self._hypothesis(PassKind.HYPOTHESIS) or committed
+        return committed
+
+    @property
+    def _full_seconds(self) -> float:
+        """A buffer this long is committed and cut whether or not the loop is caught up."""
+        return self.config.buffer_seconds - self.config.step_seconds
 
     def _take_frame(self, frame: np.ndarray) -> bool:
         """VAD bookkeeping for one frame; True if it ended a phrase with a commit."""
@@ -399,7 +456,7 @@ class DictationSession:
         if self._voiced_frames * FRAME_SECONDS >= self.config.min_speech_seconds:
             extra = max(0.0, self._silent_frames * FRAME_SECONDS - self.config.tail_seconds)
             audio = self._buffer.view()[: len(self._buffer) - int(extra * SAMPLE_RATE)]
-            committed = bool(self._record(self.agreement.commit_all(self._words(audio))))
+            committed = bool(self._record(self.agreement.commit_all(self._words(audio, PassKind.PHRASE_END))))
         self._cue_open = False
         self._voiced_frames = 0
         self._since_hypothesis = 0
@@ -407,9 +464,9 @@ class DictationSession:
         self.agreement.new_buffer(self._buffer_start, mid_phrase=False)
         return committed
 
-    def _hypothesis(self) -> bool:
+    def _hypothesis(self, kind: PassKind) -> bool:
         self._since_hypothesis = 0
-        committed = bool(self._record(self.agreement.insert(self._words(self._buffer.view()))))
+        committed = bool(self._record(self.agreement.insert(self._words(self._buffer.view(), kind))))
         if self.buffered_seconds > self.config.trim_after_seconds:
             committed = self._trim() or committed
         return committed
@@ -418,7 +475,7 @@ class DictationSession:
         """Cut a long phrase after its committed words; if none agree for a whole window, commit."""
         committed = False
         cut = self._cut_point()
-        if cut is None and self.buffered_seconds > self.config.buffer_seconds - self.config.step_seconds:
+        if cut is None and self.buffered_seconds >= self._full_seconds:
             # Commit the hypothesis up to the end of its last whole segment but one (or all of it).
             ends = [n for n, _ in self._segment_ends if n > self.agreement.settled]
             n = ends[-2] if len(ends) > 1 else len(self.agreement.unconfirmed) + self.agreement.settled
@@ -455,22 +512,26 @@ class DictationSession:
         quietest = int(np.argmin(np.mean(np.square(frames), axis=1)))
         return self._buffer_start + (lo + quietest * FRAME + FRAME // 2) / SAMPLE_RATE
 
-    def _words(self, audio: np.ndarray) -> list[Word]:
+    def _words(self, audio: np.ndarray, kind: PassKind) -> list[Word]:
         seconds = len(audio) / SAMPLE_RATE
+        lag = self.lag_seconds
+        ctx = encoder_ctx_for(seconds)
         started = time.perf_counter()
         segments = self.engine.transcribe(
             audio,
             language=self.config.language,
             translate=self.config.translate,
-            audio_ctx=self.config.encoder_ctx,
+            audio_ctx=ctx,
             prompt=self.agreement.prompt(self.config.prompt_chars),
             word_times=True,
             fallback=False,
             max_tokens=int(TOKENS_PER_SECOND_MAX * seconds) + 8,
             cancel=self.cancel,
         )
+        spent = time.perf_counter() - started
         self.whisper_calls += 1
-        self.real_time_factor = (time.perf_counter() - started) / max(seconds, 1e-6)
+        self.passes.append(WhisperPass(kind, seconds, ctx, spent, lag))
+        self.real_time_factor = spent / max(seconds, 1e-6)
         offset = self._buffer_start
         words: list[Word] = []
         self._segment_ends = []
@@ -514,9 +575,10 @@ class DictationSession:
             unconfirmed=_text(self.agreement.unconfirmed),
             audio_time=self.audio_time,
             commit_latency=commit_latency,
-            dropped_seconds=self.dropped_seconds,
+            dropped_seconds=0.0,  # the session drops nothing; run_dictation adds what the source lost
             real_time_factor=self.real_time_factor,
             final=final,
+            lag_seconds=self.lag_seconds,
         )
 
 
@@ -537,28 +599,36 @@ def run_dictation(
 ) -> DictationUpdate:
     """Pump `source` through `session` until `stop` is set or the source ends.
 
-    If the device fails, the pending text is still committed and reported before the error
-    propagates, so nothing said so far is lost.
+    Everything read is taken in, however far behind the loop is (the session leaves out the grey
+    hypotheses until it has caught up), and on Stop what was captured before it is still taken in:
+    nothing said is dropped. If the device fails, the pending text is still committed and reported
+    before the error propagates.
     """
-    max_lag = int(session.config.max_lag_seconds * SAMPLE_RATE)
 
     def report(update: DictationUpdate | None) -> None:
         if update is not None:
-            on_update(replace(update, dropped_seconds=update.dropped_seconds + source.dropped_seconds))
+            on_update(replace(update, dropped_seconds=source.dropped_seconds))
+
+    def take(chunk: np.ndarray) -> None:
+        for piece, captured_at in session.pieces(chunk, getattr(source, "captured_at", None)):
+            report(session.feed(piece, captured_at))
 
     try:
+        ended = False
         while not stop.is_set():
             chunk = source.read()
             if chunk is None:
+                ended = True
                 break
-            if len(chunk) > max_lag:
-                report(session.skip((len(chunk) - max_lag) / SAMPLE_RATE))
-                chunk = chunk[-max_lag:]
-            if len(chunk):
-                report(session.feed(chunk, getattr(source, "captured_at", None)))
+            take(chunk)
+        if not ended:
+            # Stopped: what was captured before the Stop and not read yet is still what the user said.
+            chunk = source.read(timeout=0)
+            if chunk is not None:
+                take(chunk)
     except AudioDeviceError:
         report(session.finish())
         raise
-    final = session.finish()
-    report(final)
-    return replace(final, dropped_seconds=final.dropped_seconds + source.dropped_seconds)
+    final = replace(session.finish(), dropped_seconds=source.dropped_seconds)
+    on_update(final)
+    return final

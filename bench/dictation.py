@@ -8,19 +8,19 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
-import threading
 import time
 import wave
 from pathlib import Path
 
 import numpy as np
 
-from backend.audio import MicrophoneCapture, decode_file
-from backend.dictation import DictationConfig, DictationSession, run_dictation
+from backend.audio import decode_file
+from backend.dictation import DictationConfig, encoder_ctx_for
 from backend.models import bundled
 from backend.speech import FULL_AUDIO_CTX, SAMPLE_RATE, WhisperEngine, audio_ctx_for
 from backend.wer import wer
 from bench.dictation_devset import offline, repeated_runs
+from bench.dictation_profile import live_run
 from bench.speech_sessions import held_out_session
 from bench.stats import percentile
 
@@ -44,32 +44,18 @@ def _clips() -> list[tuple[str, np.ndarray, str]]:
     return out
 
 
-def _live(engine: WhisperEngine, wav: Path, sink: str) -> dict:
+def _live(engine: WhisperEngine, wav: Path, sink: str, audio_seconds: float) -> dict:
     """Play `wav` into the virtual microphone and dictate it live. Latency is counted from the time
     PortAudio delivered the block holding the end of the last committed word."""
-    updates = []
-    stop = threading.Event()
-    session = DictationSession(engine, DictationConfig(language="en"))
-    with MicrophoneCapture() as mic:
-        result = {}
-
-        def pump():
-            result["final"] = run_dictation(mic, session, updates.append, stop)
-
-        worker = threading.Thread(target=pump, name="bench-dictation")
-        worker.start()
-        subprocess.run(["paplay", f"--device={sink}", str(wav)], check=True)
-        time.sleep(2.0)  # the last phrase ends in silence: give the policy its pause to commit it
-        stop.set()
-        worker.join(timeout=60)
-    latencies = [u.commit_latency for u in updates if u.commit_latency is not None]
-    final = result["final"]
+    run = live_run(engine, wav, sink, audio_seconds, DictationConfig(language="en"))
+    updates, final = run["updates"], run["final"]
     return {
         "text": final.committed,
-        "latencies": latencies,
+        "latencies": [u.commit_latency for u in updates if u.commit_latency is not None],
         "dropped_seconds": final.dropped_seconds,
-        "rtf": [u.real_time_factor for u in updates if u.real_time_factor],
-        "whisper_calls": session.whisper_calls,
+        "rtf": [p.seconds / p.audio_seconds for p in run["session"].passes],
+        "whisper_calls": run["session"].whisper_calls,
+        "profile": run["profile"],
     }
 
 
@@ -127,7 +113,8 @@ def _audio_ctx_effect(engine: WhisperEngine, clips) -> list[dict]:
     rows = []
     for label, ctx_for in [
         ("full 30 s window (1500)", lambda s: FULL_AUDIO_CTX),
-        ("15 s window (live dictation's)", lambda s: audio_ctx_for(DictationConfig().window_seconds)),
+        ("15 s window", lambda s: audio_ctx_for(DictationConfig().window_seconds)),
+        ("fitted in 256-frame steps (live dictation's)", encoder_ctx_for),
         ("fitted to the clip, +128 frames", lambda s: audio_ctx_for(s)),
         ("fitted to the clip, +64 frames", lambda s: min(FULL_AUDIO_CTX, int(np.ceil(s * 50)) + 64)),
     ]:
@@ -170,7 +157,7 @@ def run(app=None, progress=print, repeats: int = 2) -> dict:
         wav = Path(tmp) / "session.wav"
         _write_wav(wav, session.audio)
         for i in range(repeats):
-            live = _live(engine, wav, sink)
+            live = _live(engine, wav, sink, session.seconds)
             live_wer = wer(session.reference, live["text"])
             run_result = {
                 "wer": live_wer,
@@ -184,13 +171,17 @@ def run(app=None, progress=print, repeats: int = 2) -> dict:
                 "repeated_runs": repeated_runs(live["text"], session.reference),
                 "rtf_median": percentile(live["rtf"], 50),
                 "whisper_calls": live["whisper_calls"],
+                "lag_max_s": live["profile"]["lag_max_s"],
+                "profile": live["profile"],
+                "load_average": os.getloadavg()[0],
                 "committed_text": live["text"],
             }
             result.setdefault("live", []).append(run_result)
             progress(
                 f"  live {i + 1}/{repeats}: WER {live_wer:.3f} ({run_result['wer_ratio']:.2f} x offline), latency"
                 f" median {run_result['latency_median_s']:.2f} s p90 {run_result['latency_p90_s']:.2f} s,"
-                f" dropped {live['dropped_seconds']:.1f} s, repeats {run_result['repeated_runs']}"
+                f" dropped {live['dropped_seconds']:.1f} s, lag max {run_result['lag_max_s']:.1f} s,"
+                f" repeats {run_result['repeated_runs']}"
             )
         jfk = Path(tmp) / "jfk.wav"
         _write_wav(jfk, next(a for n, a, _r in clips if n.startswith("jfk")))
@@ -236,6 +227,15 @@ def _rows(r: dict) -> list[tuple[str, str, str]]:
                 f"{_spread([x['dropped_seconds'] for x in runs], '.1f')}; "
                 f"{sum(len(x['repeated_runs']) for x in runs)}; {_spread([x['rtf_median'] for x in runs], '.2f')}",
                 "0; 0",
+            )
+        )
+        rows.append(
+            (
+                "… most behind capture (lag), s; Whisper passes per audio second; Whisper busy share of wall",
+                f"{_spread([x['lag_max_s'] for x in runs], '.1f')}; "
+                f"{_spread([x['profile']['passes_per_audio_second'] for x in runs], '.2f')}; "
+                f"{_spread([x['profile']['whisper_busy_fraction'] for x in runs], '.2f')}",
+                "(report)",
             )
         )
     else:

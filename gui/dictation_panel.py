@@ -54,6 +54,7 @@ from gui.threads import start_worker_thread, stop_worker_thread
 from gui.widgets.level_meter import LevelMeter
 
 DEFAULT_DEVICE = -1  # the combo's data for "the system default"
+LAG_SHOWN_S = 1.5  # recognition this far behind the voice is said in the stats line
 
 
 class DictationPanel(QWidget):
@@ -482,6 +483,12 @@ class DictationPanel(QWidget):
             parts.append(
                 self.tr("last commit {seconds} s after the words").format(
                     seconds=locale.toString(update.commit_latency, "f", 1)
+                )
+            )
+        if update.lag_seconds >= LAG_SHOWN_S:
+            parts.append(
+                self.tr("{seconds} s behind, catching up in the pauses").format(
+                    seconds=locale.toString(update.lag_seconds, "f", 1)
                 )
             )
         if update.dropped_seconds:

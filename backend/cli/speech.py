@@ -168,6 +168,7 @@ class _TerminalView:
                         "audio_time": round(update.audio_time, 2),
                         "latency": None if update.commit_latency is None else round(update.commit_latency, 3),
                         "dropped_seconds": round(update.dropped_seconds, 2),
+                        "lag": round(update.lag_seconds, 2),
                         "real_time_factor": round(update.real_time_factor, 3),
                         "final": update.final,
                     }
@@ -249,10 +250,9 @@ def dictate(args) -> int:
     if not args.json:
         print()
         print(session.committed_text)
-    if session.dropped_seconds or capture.dropped_seconds:
+    if capture.dropped_seconds:
         print(
-            f"warning: {session.dropped_seconds + capture.dropped_seconds:.1f} s of audio dropped "
-            "(the computer could not keep up)",
+            f"warning: {capture.dropped_seconds:.1f} s of audio dropped (the computer could not keep up)",
             file=sys.stderr,
         )
     if "error" in outcome:

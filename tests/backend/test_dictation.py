@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from backend.audio import AudioDeviceError, decode_file
-from backend.dictation import DictationConfig, DictationSession, LocalAgreement, run_dictation
+from backend.dictation import DictationConfig, DictationSession, LocalAgreement, PassKind, run_dictation
 from backend.speech import SAMPLE_RATE, Segment, WhisperEngine, Word
 from backend.wer import normalize_words, word_errors
 
@@ -160,17 +160,104 @@ def test_silence_never_reaches_whisper():
     assert engine.calls == 0 and final.committed == ""
 
 
-def test_a_falling_behind_reader_drops_audio_and_says_how_much():
-    engine = ScriptedEngine("one two three")
-    player = ClipPlayer(np.concatenate([tone(2.0), silence(1.0), tone(2.0), silence(1.0)]), block_seconds=5.0)
-    session = DictationSession(engine, DictationConfig(max_lag_seconds=2.0), clock=player.clock)
+class SlowMachine:
+    """Real time on a machine where each Whisper call takes `cost(audio seconds)` of clock time: the
+    microphone keeps capturing meanwhile, and a read returns everything captured since the last one."""
+
+    def __init__(self, audio: np.ndarray, engine, cost):
+        self.audio, self.engine, self.cost = audio, engine, cost
+        self.now = self.captured_at = self.dropped_seconds = 0.0
+        self.pos = 0
+
+    def clock(self) -> float:
+        return self.now
+
+    def read(self, timeout: float = 0.2):
+        if self.pos >= len(self.audio):
+            return None
+        if int(self.now * SAMPLE_RATE) <= self.pos:
+            self.now += min(timeout, 0.05)  # waiting for the next block
+        end = min(len(self.audio), int(self.now * SAMPLE_RATE))
+        chunk, self.pos = self.audio[self.pos : end], max(self.pos, end)
+        self.captured_at = self.pos / SAMPLE_RATE
+        return chunk
+
+    def transcribe(self, audio, **kwargs):
+        self.now += self.cost(len(audio) / SAMPLE_RATE)
+        return self.engine.transcribe(audio, **kwargs)
+
+
+class PitchEngine:
+    """Names the pitch of a tone ("hz220"): each phrase of the test says its own word."""
+
+    def transcribe(self, audio, **kwargs):
+        seconds = len(audio) / SAMPLE_RATE
+        spectrum = np.abs(np.fft.rfft(audio))
+        hz = int(round(np.argmax(spectrum) * SAMPLE_RATE / len(audio) / 20) * 20)
+        return [Segment(0.0, seconds, f" hz{hz}", (Word(0.2, seconds - 0.2, f" hz{hz}"),))]
+
+
+def tone_at(seconds: float, hz: float, level: float = 0.3) -> np.ndarray:
+    t = np.arange(int(seconds * SAMPLE_RATE)) / SAMPLE_RATE
+    return (level * np.sin(2 * np.pi * hz * t)).astype(np.float32)
+
+
+def test_a_machine_too_slow_for_hypotheses_still_loses_no_phrase():
+    # Every Whisper call takes 2.5 s: slower than the 1 s step of the grey hypotheses. The loop falls
+    # behind, leaves them out, commits each phrase at its pause and catches up in the silences.
+    hz = [220 + 40 * i for i in range(12)]
+    audio = np.concatenate([np.concatenate([tone_at(2.0, f), silence(1.0)]) for f in hz] + [silence(3.0)])
+    machine = SlowMachine(audio, PitchEngine(), cost=lambda seconds: 2.5)
+    session = DictationSession(machine, clock=machine.clock)
     updates = []
 
-    final = run_dictation(player, session, updates.append, threading.Event())
+    final = run_dictation(machine, session, updates.append, threading.Event())
 
-    assert final.dropped_seconds == pytest.approx(3.0, abs=0.05)
-    assert final.audio_time == pytest.approx(6.0, abs=0.05), "the timeline keeps the lost time"
-    assert "one two three" in final.committed
+    assert final.committed.split() == [f"hz{f}" for f in hz], "every phrase, once, in order"
+    assert final.dropped_seconds == 0 and final.audio_time == pytest.approx(len(audio) / SAMPLE_RATE, abs=0.02)
+    hypotheses = [p for p in session.passes if p.kind is PassKind.HYPOTHESIS]
+    assert all(p.lag_seconds <= session.config.catch_up_seconds for p in hypotheses)
+    assert max(u.lag_seconds for u in updates) > 2.0, "the lag it ran at was reported"
+    assert final.lag_seconds < 1.0, "it caught up in the pauses"
+
+
+def test_long_speech_on_a_slow_machine_is_still_committed_within_one_window():
+    # 60 s without a pause, every call 3 s: never caught up, so no hypotheses at all; the buffer is
+    # still committed and cut each time it fills the window.
+    machine = SlowMachine(np.concatenate([tone(60.0), silence(2.0)]), ScriptedEngine("on and on"), lambda s: 3.0)
+    session = DictationSession(machine, clock=machine.clock)
+    largest, committed_at = [0.0], []
+
+    def watch(update):
+        largest[0] = max(largest[0], session.buffered_seconds)
+        if update.commit_latency is not None:
+            committed_at.append(update.audio_time)
+
+    final = run_dictation(machine, session, watch, threading.Event())
+
+    assert final.dropped_seconds == 0
+    assert {p.kind for p in session.passes} >= {PassKind.FULL_WINDOW}
+    assert largest[0] <= session.config.buffer_seconds
+    assert max(p.audio_seconds for p in session.passes) <= session.config.buffer_seconds
+    assert committed_at and committed_at[0] < 20.0 and len(committed_at) >= 4, committed_at
+
+
+def test_stop_takes_in_what_was_captured_before_it():
+    # The first phrase's final pass takes 5 s, and Stop comes when it is committed: the second phrase
+    # was said meanwhile, captured but not read yet. It is what the user just said, and is kept.
+    audio = np.concatenate([tone_at(1.5, 300), silence(1.0), tone_at(1.5, 500), silence(2.0)])
+    machine = SlowMachine(audio, PitchEngine(), cost=lambda seconds: 5.0 if seconds > 1.6 else 0.1)
+    stop = threading.Event()
+    session = DictationSession(machine, clock=machine.clock)
+
+    def on_update(update):
+        if update.committed and not stop.is_set():
+            assert machine.pos < 3.0 * SAMPLE_RATE <= machine.now * SAMPLE_RATE
+            stop.set()
+
+    final = run_dictation(machine, session, on_update, stop)
+
+    assert final.committed.split() == ["hz300", "hz500"]
 
 
 def test_device_loss_keeps_the_text_so_far():
