@@ -46,6 +46,9 @@ class ConversationList(QWidget):
         self.rename_button.clicked.connect(self._on_rename_clicked)
         self.delete_button = QPushButton(self.tr("Delete"))
         self.delete_button.clicked.connect(self._on_delete_clicked)
+        # Said both when they work and when they wait for a selection.
+        self.rename_button.setToolTip(self.tr("Rename the selected conversation (select one in the list first)"))
+        self.delete_button.setToolTip(self.tr("Delete the selected conversation (select one in the list first)"))
         for b, name in ((self.new_button, "new"), (self.rename_button, "rename"), (self.delete_button, "delete")):
             icons.set_icon(b, name)
             buttons.addWidget(b)

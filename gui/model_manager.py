@@ -216,6 +216,7 @@ class ModelManager(QWidget):
         self.compute.reload_requested.connect(self._on_use_chat_clicked)
         self.compute.fit_changed.connect(self._on_fit_changed)
         bottom.addWidget(self.compute)
+        self.compute.hide()  # until a model is selected
 
         top = QWidget()
         top_layout = QVBoxLayout(top)
@@ -441,6 +442,7 @@ class ModelManager(QWidget):
         self._update_actions()
         self._show_details(model)
         self.compute.show_model(model)
+        self.compute.setVisible(model is not None)  # with no model selected its fields would show made-up values
 
     def _update_actions(self) -> None:
         model = self.selected_model()
