@@ -7,6 +7,8 @@ so the status bar and the Models tab read naturally in any language.
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QCoreApplication, QLocale
 
 from backend.chat_model_status import ChatModelStatus
@@ -59,6 +61,16 @@ def fit_explain(fit: FitEstimate) -> str:
             vram=size_text(fit.vram_needed), free=free
         )
     return text
+
+
+def progress_text(message: str) -> str:
+    """The chat engine's loading messages (backend/llm_service.py) in the window's language."""
+    if message == "Preparing the bundled model…":
+        return QCoreApplication.translate("backend_text", "Preparing the bundled model…")
+    loading = re.fullmatch(r"Loading (?P<name>.+)…", message)
+    if loading:
+        return QCoreApplication.translate("backend_text", "Loading {name}…").format(name=loading["name"])
+    return message
 
 
 def model_summary(status: ChatModelStatus) -> str:

@@ -28,6 +28,7 @@ from backend.llm_service import LlmService
 from backend.models import bundled
 from backend.settings import Settings
 from gui import icons, theme
+from gui.backend_text import progress_text
 from gui.chat_input import ChatInput
 from gui.conversation_list import ConversationList
 from gui.conversation_settings import ConversationSettings
@@ -176,6 +177,7 @@ class ChatPane(QWidget):
 
     @Slot(str, float)
     def _on_worker_model_loading(self, message: str, progress: float) -> None:
+        message = progress_text(message)
         self.busy_changed.emit(message, progress)
         self.input.setPlaceholderText(message)
         self.model_picker.set_loading(message, progress)

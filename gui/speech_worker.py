@@ -96,12 +96,12 @@ class SpeechWorker(QObject):
     def _engine(self, request: SpeechModelRequest) -> WhisperEngine:
         path, settings = request.path, request.settings
         if not path:
-            self.model_loading.emit("Preparing the bundled speech model…")
+            self.model_loading.emit(self.tr("Preparing the bundled speech model…"))
             path = str(bundled.ensure(bundled.speech_for(request.language)))
         threads = settings.threads("speech")
         engine = self.engine
         if engine is None or str(engine.model_path) != path or engine.n_threads != threads:
-            self.model_loading.emit(f"Loading {Path(path).name}…")
+            self.model_loading.emit(self.tr("Loading {name}…").format(name=Path(path).name))
             self.engine = None  # a failed load must not leave the old model posing as the chosen one
             engine = self.engine = WhisperEngine(path, n_threads=threads)
         engine.audio_ctx = engine_audio_ctx(settings)
@@ -123,7 +123,7 @@ class SpeechWorker(QObject):
         try:
             self._engine(request)
         except (HearthError, bundled.BundledModelError, OSError) as exc:
-            self.model_loading.emit(f"Could not load the speech model: {exc}")
+            self.model_loading.emit(self.tr("Could not load the speech model: {error}").format(error=error_text(exc)))
             self.model_load_failed.emit(str(exc))
 
     @Slot(object)
