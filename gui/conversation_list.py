@@ -37,6 +37,10 @@ class ConversationList(QWidget):
         self.search.setAccessibleName(self.tr("Search conversations"))
         self.list = QListWidget()
         self.list.setAccessibleName(self.tr("Conversations"))
+        # A long title ends in "…" (its tooltip has all of it) rather than widening the list past its edge.
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.ElideRight)
+        self.list.setUniformItemSizes(True)
         self.list.currentItemChanged.connect(self._on_list_current_changed)
         layout.addWidget(self.list, 1)
         buttons = QHBoxLayout()

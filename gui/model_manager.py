@@ -39,6 +39,7 @@ from backend.errors import HearthError
 from backend.models import catalog, registry
 from backend.models.importer import ImportMode, import_model
 from backend.settings import Settings
+from gui import icons
 from gui.backend_text import fit_explain, fit_verdict, size_text
 from gui.compute_settings import ComputeSettings, fit_for
 from gui.download_list import DownloadList
@@ -192,6 +193,15 @@ class ModelManager(QWidget):
         self.delete_button.clicked.connect(self._on_delete_clicked)
         self.import_file_button.clicked.connect(self._on_import_file_clicked)
         self.import_folder_button.clicked.connect(self._on_import_folder_clicked)
+        for button, name in (
+            (self.use_chat_button, "chat"),
+            (self.use_speech_button, "mic"),
+            (self.show_folder_button, "folder"),
+            (self.delete_button, "delete"),
+            (self.import_file_button, "import"),
+            (self.import_folder_button, "import"),
+        ):
+            icons.set_icon(button, name)
 
         actions = QHBoxLayout()
         for button in (self.use_chat_button, self.use_speech_button, self.show_folder_button, self.delete_button):
@@ -692,6 +702,7 @@ class ModelManager(QWidget):
                 )
             )
             button.clicked.connect(lambda _=False, e=entry: self._on_catalog_download_clicked(e))
+            icons.set_icon(button, "download")
             table.setCellWidget(row, len(CATALOG_COLUMNS) - 1, button)
 
     def _on_catalog_download_clicked(self, entry: catalog.CatalogEntry) -> None:
