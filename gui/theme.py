@@ -195,6 +195,8 @@ QPushButton, QToolButton {{
     padding: 5px 12px; min-height: 20px;
 }}
 QToolButton {{ padding: 4px 8px; }}
+QToolButton[autoRaise="true"] {{ border-color: transparent; background: transparent; padding: 2px; }}
+QToolButton[autoRaise="true"]:hover {{ border-color: {c.border}; }}
 QPushButton:hover, QToolButton:hover {{ background: {c.alt_base}; }}
 QPushButton:pressed, QToolButton:pressed, QPushButton:checked, QToolButton:checked {{
     background: {c.user_bubble}; border-color: {c.accent};
