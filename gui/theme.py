@@ -197,6 +197,7 @@ QPushButton, QToolButton {{
 QToolButton {{ padding: 4px 8px; }}
 QToolButton[autoRaise="true"] {{ border-color: transparent; background: transparent; padding: 2px; }}
 QToolButton[autoRaise="true"]:hover {{ border-color: {c.border}; }}
+QToolButton[autoRaise="true"]:focus {{ border: 2px solid {c.accent}; }}
 QPushButton:hover, QToolButton:hover {{ background: {c.alt_base}; }}
 QPushButton:pressed, QToolButton:pressed, QPushButton:checked, QToolButton:checked {{
     background: {c.user_bubble}; border-color: {c.accent};
