@@ -58,6 +58,7 @@ class Welcome(QScrollArea):
         self._failed_row = None  # a stopped download: "Try again" resumes it where it stopped
         self._downloaded_path = ""
         self.setObjectName("welcome")
+        self.setAccessibleName(self.tr("Welcome"))
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.NoFrame)
         self._build()

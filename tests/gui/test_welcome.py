@@ -59,6 +59,8 @@ def test_a_prompt_clicked_before_the_model_is_ready_waits_in_the_box(qtbot, data
         qtbot.mouseClick(pane.welcome.prompt_buttons[2], Qt.LeftButton)
         assert pane.input.toPlainText() == pane.welcome.prompt_buttons[2].text()
         assert window.store.list_conversations() == [], "nothing is sent or saved without a model"
+        qtbot.mouseClick(pane.welcome.feature_buttons[2], Qt.LeftButton)  # Transcription
+        assert window.tabs.currentWidget() is window.dictation_panel
     finally:
         window.close()
         window.store.close()
