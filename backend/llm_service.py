@@ -20,7 +20,7 @@ from backend.job_queue import JobQueue, ServiceBusy, ServiceClosed
 from backend.llm import ComputeOptions, Generation, LlmEngine, LoadedModel, SamplingParams
 from backend.models import bundled
 from backend.remote_engine import RemoteEngine, RemoteModel
-from backend.remote_http import Endpoint
+from backend.remote_http import Endpoint, RemoteError
 from backend.remote_servers import endpoint_for_ref, parse_remote_ref
 
 __all__ = ["GenerationResult", "LlmService", "ServiceBusy", "ServiceClosed"]
@@ -173,7 +173,13 @@ class LlmService:
 
         A job whose cancel is set before it starts is not run: its Future is cancelled.
         """
-        return self._jobs.submit(job, cancel)
+
+        def local_only(engine: LlmEngine | RemoteEngine) -> T:
+            if engine is not self._local:  # these jobs drive llama.cpp itself: a server cannot run them
+                raise RemoteError("this measures a model on this computer; load a local model for it first")
+            return job(engine)
+
+        return self._jobs.submit(local_only, cancel)
 
     def close(self, timeout: float = 5.0) -> None:
         """Cancel everything pending and running, free the model, stop the thread (waiting at most `timeout`)."""

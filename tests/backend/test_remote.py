@@ -14,6 +14,7 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import httpx
 import pytest
 from remote_peers import KEY, free_port, hearth_serve, llama_cpp_server
 
@@ -25,6 +26,9 @@ from backend.llm_service import LlmService
 from backend.remote_engine import RemoteModel
 from backend.remote_http import Endpoint, RemoteError
 from backend.remote_transcription import transcribe_remote
+from backend.server.config import ServerConfig
+from backend.server.context import ServerContext
+from backend.server.runner import ApiServer
 from backend.wer import word_errors
 
 REPO = Path(__file__).resolve().parents[2]
@@ -181,6 +185,25 @@ def test_loading_a_file_brings_the_local_engine_back(llama_server, service, chat
     assert not isinstance(local, RemoteModel) and local.path == chat_model_path
     pieces, result, _ = _stream(service, [{"role": "user", "content": "Say yes."}], GREEDY)
     assert result.template_source == "model" and pieces
+
+
+def test_hearth_s_own_server_and_the_benchmark_work_with_a_remote_model(llama_server, service, tmp_path):
+    """One engine slot, either kind: a client of Hearth's server is answered by the remote model."""
+    service.use_remote(Endpoint(llama_server.url, KEY, "desk")).result(120)
+    ctx = ServerContext(llm=service, speech=None, config=ServerConfig(port=0), models_dir=tmp_path)
+    server = ApiServer(ctx)
+    server.start()
+    try:
+        body = {"model": "x", "messages": [{"role": "user", "content": "Say yes."}], "max_tokens": 8, "stream": True}
+        with httpx.stream("POST", f"{server.url}/chat/completions", json=body, timeout=300) as response:
+            assert response.status_code == 200
+            chunks = [json.loads(line[6:]) for line in response.iter_lines() if line.startswith("data: {")]
+        text = "".join(c["choices"][0]["delta"].get("content") or "" for c in chunks if c["choices"])
+        assert text and chunks[-1]["timings"]["predicted_n"] > 0
+    finally:
+        server.stop()
+    with pytest.raises(RemoteError, match="measures a model on this computer"):
+        service.run(lambda engine: engine.count_tokens("hello")).result(30)
 
 
 # --- the command line ---------------------------------------------------------------------------
