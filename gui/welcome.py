@@ -216,6 +216,12 @@ class Welcome(QScrollArea):
             self.model_line.setText(loading)
         elif status is None:
             self.model_line.setText(self.tr("No chat model loaded: choose one above, or in the Models tab."))
+        elif status.remote:
+            self.model_line.setText(
+                self.tr("You are chatting with {0} on {1}: what you send goes to that server.").format(
+                    status.name, status.compute_backend
+                )
+            )
         else:
             where = (
                 self.tr("on the GPU ({0})").format(status.compute_backend)

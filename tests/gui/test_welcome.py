@@ -130,3 +130,20 @@ def test_not_now_hides_the_suggestion_for_good(qtbot, open_window, data_dir):
     qtbot.addWidget(again)
     again.set_recommendation(welcome.recommendation)
     assert not again.recommend_box.isVisibleTo(again), "a dismissed suggestion stays dismissed after a restart"
+
+
+def test_the_model_line_says_where_the_model_runs(qtbot, data_dir):
+    from backend.chat_model_status import ChatModelStatus
+
+    welcome = Welcome(Settings(data_dir / "settings.json"))
+    qtbot.addWidget(welcome)
+    local = ChatModelStatus("/m/a.gguf", "Local A", "llama", "Q4_K_M", 4096, 2, 33, 32, 900.0, None, "CUDA", True)
+    welcome.set_model(local)
+    assert "Local A" in welcome.model_line.text() and "GPU (CUDA)" in welcome.model_line.text()
+    remote = dataclasses.replace(
+        local, path="remote:http://127.0.0.1:9#m", name="m", quantization="remote", compute_backend="Lab", remote=True
+    )
+    welcome.set_model(remote)
+    assert "on Lab" in welcome.model_line.text() and "goes to that server" in welcome.model_line.text()
+    welcome.set_model(None, "Loading a.gguf…")
+    assert welcome.model_line.text() == "Loading a.gguf…"
