@@ -35,6 +35,7 @@ class RemoteServerDialog(QDialog):
         super().__init__(parent)
         self.settings, self.jobs = settings, jobs
         self.setWindowTitle(self.tr("Add a server"))
+        self.setMinimumWidth(520)
         self.confirm_plain_http: Callable[[str], bool] = self._ask_plain_http
 
         intro = QLabel(
@@ -64,7 +65,7 @@ class RemoteServerDialog(QDialog):
             if keyring_available()
             else self.tr(
                 "No system keyring was found: a key is kept only until Hearth closes, never written to disk. "
-                "You will be asked for it again next time."
+                "After a restart, add the server again with its key."
             )
         )
         self.key_note.setWordWrap(True)

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -56,6 +57,7 @@ class RemoteServersPage(QWidget):
         self.tree = QTreeWidget()
         self.tree.setAccessibleName(self.tr("Servers and their models"))
         self.tree.setHeaderLabels([self.tr("Server / model"), self.tr("Address")])
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeToContents)
         self.tree.itemSelectionChanged.connect(self._update_buttons)
         self.tree.itemDoubleClicked.connect(lambda *_: self._on_use_clicked())
         self.add_button = QPushButton(self.tr("Add a server…"))
@@ -196,15 +198,20 @@ class RemoteServersPage(QWidget):
             found = self._models.get(server.url)
             if isinstance(found, str):
                 top.setToolTip(0, message_text(found))
-                top.addChild(QTreeWidgetItem([self.tr("Did not answer: {0}").format(message_text(found)), ""]))
+                note = QTreeWidgetItem([self.tr("Did not answer: {0}").format(message_text(found))])
             elif found is None:
-                top.addChild(QTreeWidgetItem([self.tr("Not checked yet (Refresh)"), ""]))
+                note = QTreeWidgetItem([self.tr("Not checked yet (Refresh)")])
             else:
+                note = None
                 for model_id in found:
                     child = QTreeWidgetItem([model_id, self.tr("remote")])
                     child.setData(0, REF_ROLE, remote_ref(server.url, model_id))
                     top.addChild(child)
             self.tree.addTopLevelItem(top)
+            if note is not None:  # a sentence, across both columns
+                top.addChild(note)
+                note.setFirstColumnSpanned(True)
+                note.setToolTip(0, note.text(0))
             top.setExpanded(True)
         self._update_buttons()
 
