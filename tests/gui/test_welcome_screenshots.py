@@ -20,7 +20,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / ".test-artifacts" / "screenshots"
-SHOTS = ["first-run", "conversation", "model-picker", "new-conversation", "models", "dictation"]
+SHOTS = ["first-run", "conversation", "model-picker", "new-conversation", "models", "models-catalog", "dictation"]
 
 pytestmark = [
     pytest.mark.e2e,
@@ -64,8 +64,9 @@ def test_screenshots_of_first_run_and_a_conversation(tmp_path, data_dir, chat_mo
         any("Gemma" in t for t in seen["model-picker"]["menu"]) and "Get more models…" in seen["model-picker"]["menu"]
     )
     assert seen["new-conversation"]["title"] == "New conversation" and not seen["new-conversation"]["intro"]
-    headers = seen["models"]["cut_headers"]
-    assert headers == [], f"Models table headers cut: {headers}"
+    for table in ("installed", "catalog"):
+        cut = seen["models"][table]
+        assert cut == [], f"Models: the {table} table's headers are cut: {cut}"
     assert "English" in seen["dictation"]["languages"]
 
 
@@ -150,16 +151,20 @@ def _shoot(out: Path) -> None:
     seen["new-conversation"] = {"title": welcome.title.text(), "intro": welcome.intro.isVisible()}
 
     manager = window.model_manager
+
+    def cut_headers(table) -> list[str]:
+        header = table.horizontalHeader()
+        titles = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+        metrics = header.fontMetrics()
+        return [t for c, t in enumerate(titles) if t and header.sectionSize(c) < metrics.horizontalAdvance(t)]
+
     window.tabs.setCurrentWidget(manager)
+    manager.sections.setCurrentIndex(0)
     grab("models")
-    table = manager.installed_table
-    header = table.horizontalHeader()
-    cut = [
-        table.horizontalHeaderItem(c).text()
-        for c in range(1, table.columnCount())
-        if header.sectionSize(c) < header.fontMetrics().horizontalAdvance(table.horizontalHeaderItem(c).text())
-    ]
-    seen["models"] = {"cut_headers": cut}
+    seen["models"] = {"installed": cut_headers(manager.installed_table)}
+    manager.sections.setCurrentIndex(1)
+    grab("models-catalog")
+    seen["models"]["catalog"] = cut_headers(manager.catalog_table)
 
     window.tabs.setCurrentWidget(window.dictation_panel)
     grab("dictation")
