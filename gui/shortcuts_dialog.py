@@ -102,7 +102,7 @@ class ShortcutsDialog(QDialog):
     def __init__(self, window: QWidget):
         super().__init__(window)
         self.setWindowTitle(self.tr("Keyboard shortcuts"))
-        self.resize(620, 560)
+        self.resize(720, 600)
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels([self.tr("Action"), self.tr("Keys")])
         self.tree.setAccessibleName(self.tr("Keyboard shortcuts"))

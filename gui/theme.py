@@ -127,9 +127,8 @@ def resolve(choice_: str) -> Colors:
 def apply(app: QApplication, choice_: str = "system") -> Colors:
     """Give the application Hearth's palette, style sheet and type, for "system", "light" or "dark"."""
     global _current, _choice, _started_dark
-    first = _notifier is None or not getattr(app, "_hearth_themed", False)
     _choice = choice_ if choice_ in CHOICES else "system"
-    if first:
+    if not getattr(app, "_hearth_themed", False):
         app._hearth_themed = True
         _started_dark = system_is_dark()
         app.setStyle("Fusion")  # the same widgets everywhere; the desktop's style ignores our palette
