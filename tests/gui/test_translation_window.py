@@ -181,7 +181,7 @@ def english_left(texts, sources: set[str], allowed: list[str], vocabulary: froze
         if match:
             found.append(f"{where}: {text!r} has English words: {match.group(0)!r}")
             continue
-        english = [w for w in re.findall(r"(?<![\w./-])[A-Za-z]{3,}(?![\w./-])", rest) if w.lower() in vocabulary]
+        english = [w for w in re.findall(r"(?<![\w./+-])[A-Za-z]{3,}(?![\w./+-])", rest) if w.lower() in vocabulary]
         if english:
             found.append(f"{where}: {text!r} has the English word {english[0]!r}")
     return sorted(set(found))
@@ -211,6 +211,9 @@ def test_the_whole_window_is_chinese(qtbot, chinese, data_dir, chat_model_path):
         texts += list(visible_texts(window))
     for menu_action in window.menuBar().actions():
         texts += list(_action_texts(menu_action, "menu bar"))
+    if window.anywhere.tray is not None:  # the tray's menu belongs to no widget
+        texts += list(_menu_texts(window.anywhere.tray.menu, "tray"))
+        texts.append(("tray tooltip", window.anywhere.tray.icon.toolTip()))
     for dialog in _dialogs(window):
         texts += list(visible_texts(dialog))
         dialog.deleteLater()
@@ -246,6 +249,7 @@ def _names_from_outside(window) -> list[str]:
 def _dialogs(window) -> list[QDialog]:
     """The window's dialogs, built as their menu commands build them (not shown)."""
     from gui.dictate_anywhere_dialog import AnywhereSettingsDialog
+    from gui.remote_server_dialog import RemoteServerDialog
     from gui.settings_dialog import SettingsDialog
     from gui.shortcuts_dialog import ShortcutsDialog
 
@@ -253,6 +257,7 @@ def _dialogs(window) -> list[QDialog]:
         AnywhereSettingsDialog(window.anywhere, window),
         SettingsDialog(window.settings, window),
         ShortcutsDialog(window),
+        RemoteServerDialog(window.settings, window.model_manager.jobs, window),
     ]
 
 
@@ -264,6 +269,9 @@ def test_the_walk_finds_english_it_should():
         ("tip", "模型 Qwen2.5 Coder 0.5B Instruct 已加载"),
         ("status", "Could not load the model"),
         ("units", "12 t/s · 3 MB/s"),
+        ("word", "2 thread(s)"),
+        ("keys", "按 Ctrl+Alt+Space 开始"),
     ]
-    problems = english_left(texts, sources, ["Qwen2.5 Coder 0.5B Instruct", "t/s", "MB/s"])
-    assert [p.split(":")[0] for p in problems] == ["button", "status"], problems
+    allowed = ["Qwen2.5 Coder 0.5B Instruct", "t/s", "MB/s"]
+    problems = english_left(texts, sources, allowed, frozenset({"thread", "space"}))
+    assert [p.split(":")[0] for p in problems] == ["button", "status", "word"], problems
