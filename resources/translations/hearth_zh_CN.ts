@@ -555,6 +555,10 @@ Benchmark running: chat replies wait until it ends.</source>
         <translation>删除对话</translation>
     </message>
     <message>
+        <source>Delete the selected conversation (select one in the list first)</source>
+        <translation>删除所选对话（请先在列表中选择一个）</translation>
+    </message>
+    <message>
         <source>Delete “{title}” and all its messages?</source>
         <translation>删除“{title}”及其全部消息吗？</translation>
     </message>
@@ -569,6 +573,10 @@ Benchmark running: chat replies wait until it ends.</source>
     <message>
         <source>Rename conversation</source>
         <translation>重命名对话</translation>
+    </message>
+    <message>
+        <source>Rename the selected conversation (select one in the list first)</source>
+        <translation>重命名所选对话（请先在列表中选择一个）</translation>
     </message>
     <message>
         <source>Search conversations</source>
@@ -669,16 +677,32 @@ Benchmark running: chat replies wait until it ends.</source>
         <translation>中文</translation>
     </message>
     <message>
+        <source>Choose an audio or video file first</source>
+        <translation>请先选择一个音频或视频文件</translation>
+    </message>
+    <message>
         <source>Clear</source>
         <translation>清除</translation>
+    </message>
+    <message>
+        <source>Clear the text</source>
+        <translation>清除文字</translation>
     </message>
     <message>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
+        <source>Copy the text</source>
+        <translation>复制文字</translation>
+    </message>
+    <message>
         <source>Could not export to {path}: {error}</source>
         <translation>无法导出到 {path}：{error}</translation>
+    </message>
+    <message>
+        <source>Could not load this model; choose another</source>
+        <translation>无法加载此模型；请选择其他模型</translation>
     </message>
     <message>
         <source>Detect language</source>
@@ -749,8 +773,16 @@ Benchmark running: chat replies wait until it ends.</source>
         <translation>麦克风：</translation>
     </message>
     <message>
+        <source>No file is being transcribed</source>
+        <translation>当前没有正在转写的文件</translation>
+    </message>
+    <message>
         <source>No microphone found: connect one and press Refresh. Files can still be transcribed.</source>
         <translation>未找到麦克风：请连接一个后点击“刷新”。文件转写仍可使用。</translation>
+    </message>
+    <message>
+        <source>Nothing transcribed yet: press Record and speak</source>
+        <translation>还没有转写内容：请点击“录音”并说话</translation>
     </message>
     <message>
         <source>Nothing was transcribed: choose another name with Save as….</source>
@@ -779,6 +811,10 @@ Benchmark running: chat replies wait until it ends.</source>
     <message>
         <source>Press Record and speak. Unconfirmed words are grey; they turn black once final.</source>
         <translation>点击“录音”并开始说话。未确认的文字显示为灰色，确认后变为黑色。</translation>
+    </message>
+    <message>
+        <source>Put the text in the chat&apos;s message box</source>
+        <translation>把文字放入聊天的消息输入框</translation>
     </message>
     <message>
         <source>RTF {rtf}</source>
@@ -837,8 +873,16 @@ Benchmark running: chat replies wait until it ends.</source>
         <translation>停止</translation>
     </message>
     <message>
+        <source>Stop recording first</source>
+        <translation>请先停止录音</translation>
+    </message>
+    <message>
         <source>Stop recording or transcribing first, then switch the model</source>
         <translation>请先停止录音或转写，再切换模型</translation>
+    </message>
+    <message>
+        <source>Stop transcribing; nothing is written</source>
+        <translation>停止转写；不会写入任何文件</translation>
     </message>
     <message>
         <source>System default</source>
@@ -879,6 +923,10 @@ Replace them with the new transcript?</source>
         <translation>转写文件</translation>
     </message>
     <message>
+        <source>Transcribe the file</source>
+        <translation>转写该文件</translation>
+    </message>
+    <message>
         <source>Transcribing {name}…</source>
         <translation>正在转写 {name}…</translation>
     </message>
@@ -889,6 +937,14 @@ Replace them with the new transcript?</source>
     <message>
         <source>Translate to English</source>
         <translation>翻译成英语</translation>
+    </message>
+    <message>
+        <source>Wait for the file transcription to finish, or cancel it</source>
+        <translation>请等待文件转写完成，或取消它</translation>
+    </message>
+    <message>
+        <source>Wait for the recording or the file in progress to finish</source>
+        <translation>请等待正在进行的录音或文件转写完成</translation>
     </message>
     <message numerus="yes">
         <source>Whisper {size} · %n thread(s) · window {window} s for files, {live} s live</source>
@@ -1955,8 +2011,8 @@ Click to switch to another model.</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <source>No system keyring was found: a key is kept only until Hearth closes, never written to disk. You will be asked for it again next time.</source>
-        <translation>未找到系统密钥环：密钥只保留到 Hearth 关闭，不会写入磁盘。下次会再次询问。</translation>
+        <source>No system keyring was found: a key is kept only until Hearth closes, never written to disk. After a restart, add the server again with its key.</source>
+        <translation>未找到系统密钥环：密钥只保留到 Hearth 关闭，不会写入磁盘。重启后，请带上密钥重新添加该服务器。</translation>
     </message>
     <message>
         <source>Not added: use an https:// address, or one on your own network.</source>
@@ -2367,6 +2423,18 @@ Click to switch to another model.</source>
 <context>
     <name>SpeechWorker</name>
     <message>
+        <source>Could not load the speech model: {error}</source>
+        <translation>无法加载语音模型：{error}</translation>
+    </message>
+    <message>
+        <source>Loading {name}…</source>
+        <translation>正在加载 {name}…</translation>
+    </message>
+    <message>
+        <source>Preparing the bundled speech model…</source>
+        <translation>正在准备内置语音模型…</translation>
+    </message>
+    <message>
         <source>unexpected error while dictating: {error}</source>
         <translation>听写时发生意外错误：{error}</translation>
     </message>
@@ -2627,6 +2695,10 @@ Click to switch to another model.</source>
         <translation>立即使用</translation>
     </message>
     <message>
+        <source>Welcome</source>
+        <translation>欢迎</translation>
+    </message>
+    <message>
         <source>Welcome to Hearth</source>
         <translation>欢迎使用 Hearth</translation>
     </message>
@@ -2641,6 +2713,10 @@ Click to switch to another model.</source>
     <message>
         <source>You are chatting with {0} ({1}), running {2} of this computer.</source>
         <translation>你正在与 {0}（{1}）聊天，它运行在这台电脑的{2}。</translation>
+    </message>
+    <message>
+        <source>You are chatting with {0} on {1}: what you send goes to that server.</source>
+        <translation>你正在与 {1} 上的 {0} 聊天：你发送的内容会传到该服务器。</translation>
     </message>
     <message>
         <source>on the CPU</source>
@@ -2679,6 +2755,14 @@ Click to switch to another model.</source>
     <message>
         <source>CPU (no GPU backend in this build)</source>
         <translation>CPU（此版本没有 GPU 后端）</translation>
+    </message>
+    <message>
+        <source>Loading {name}…</source>
+        <translation>正在加载 {name}…</translation>
+    </message>
+    <message>
+        <source>Preparing the bundled model…</source>
+        <translation>正在准备内置模型…</translation>
     </message>
     <message>
         <source>all</source>
