@@ -192,7 +192,7 @@ class BenchmarkTab(QWidget):
 
         self.runs = QComboBox()
         self.runs.setObjectName("bench_runs")
-        self.runs.setAccessibleName(self.tr("Run"))
+        self.runs.setAccessibleName(self.tr("Run", "a past benchmark run"))
         self.runs.currentIndexChanged.connect(self._on_runs_current_index_changed)
         self.export_button = QPushButton(self.tr("Export…"))
         menu = QMenu(self.export_button)
@@ -202,7 +202,7 @@ class BenchmarkTab(QWidget):
         self.delete_button = QPushButton(self.tr("Delete run"))
         self.delete_button.clicked.connect(self._on_delete_clicked)
         run_row = QHBoxLayout()
-        run_row.addWidget(QLabel(self.tr("Run")))
+        run_row.addWidget(QLabel(self.tr("Run", "a past benchmark run")))
         run_row.addWidget(self.runs, 1)
         run_row.addWidget(self.export_button)
         run_row.addWidget(self.delete_button)
