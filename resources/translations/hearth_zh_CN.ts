@@ -233,6 +233,11 @@
         <translation>运行</translation>
     </message>
     <message>
+        <source>Run</source>
+        <comment>a past benchmark run</comment>
+        <translation>运行记录</translation>
+    </message>
+    <message>
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
