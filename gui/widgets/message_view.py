@@ -52,6 +52,7 @@ class _AutoHeightBrowser(QTextBrowser):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setDocument(_InertDocument(self))
+        self.document().setDocumentMargin(0)  # the text lines up with the bubble's header
         self.setOpenLinks(False)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
@@ -149,7 +150,10 @@ def _stats_rows(stats: dict) -> list[tuple[str, str]]:
 
 def stats_tooltip(stats: dict) -> str:
     rows = _stats_rows(stats)
-    return "<table>" + "".join(f"<tr><td><b>{k}</b></td><td>{html.escape(v)}</td></tr>" for k, v in rows) + "</table>"
+    cells = "".join(
+        f'<tr><td style="padding-right:12px"><b>{k}</b></td><td>{html.escape(v)}</td></tr>' for k, v in rows
+    )
+    return f"<table>{cells}</table>"
 
 
 def stats_plain(stats: dict) -> str:
