@@ -105,3 +105,26 @@ def test_icons_are_drawn_at_the_pixel_ratio_asked_for(app):
         assert sharp.toImage() == icons.pixmap(name, 24, theme.LIGHT.text, 2.0).toImage(), "drawn, not scaled"
         disabled = icons.icon(name).pixmap(QSize(24, 24), 1.0, QIcon.Disabled)
         assert _ink(disabled).name() == theme.LIGHT.muted, name
+
+
+def test_bubbles_read_like_a_chat(app, qtbot):
+    from gui.widgets.message_view import USER_BUBBLE_SHARE, MessageView
+
+    view = MessageView()
+    qtbot.addWidget(view)
+    view.resize(900, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    short = view.add("user", "Hi")
+    long = view.add("user", "word " * 200)
+    reply = view.add("assistant", "Hello! " * 40)
+    QApplication.processEvents()
+    right = view.viewport().width()
+
+    def edges(bubble):
+        top_left = bubble.mapTo(view.viewport(), bubble.rect().topLeft())
+        return top_left.x(), top_left.x() + bubble.width()
+
+    assert edges(short)[1] > right - 30 and short.width() < right / 4, "a short message of yours: small, on the right"
+    assert edges(long)[1] > right - 30 and long.width() <= USER_BUBBLE_SHARE * right + 1, "a long one wraps at 80%"
+    assert edges(reply)[0] < 30 and reply.width() > 0.9 * right - 30, "replies on the left, full width"
