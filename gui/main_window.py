@@ -73,7 +73,7 @@ class MainWindow(QMainWindow):
         self.export_action.setShortcut(QKeySequence("Ctrl+E"))
         self.settings_action = file_menu.addAction(self.tr("&Settings…"), QKeySequence("Ctrl+,"), self.open_settings)
         file_menu.addSeparator()
-        file_menu.addAction(self.tr("&Quit"), QKeySequence.Quit, self.close)
+        file_menu.addAction(self.tr("&Quit"), QKeySequence("Ctrl+Q"), self.close)  # some platforms' Quit has no key
         self._add_keyboard_menus()
         self.language_menu = LanguageMenu(settings, self)
         self.menuBar().addMenu(self.language_menu)
