@@ -311,8 +311,8 @@ def _llama_class():
             pass
 
     class HearthLlama(llama_cpp.Llama):
-        def __init__(self, *args, flash_attn_mode: int = -1, **kwargs):
-            self._flash_attn_mode = flash_attn_mode
+        def __init__(self, *args, flash_attn_mode: int | None = None, **kwargs):
+            self._flash_attn_mode = flash_attn_mode  # None: llama-cpp-python's own flash_attn=True/False
             super().__init__(*args, **kwargs)
 
         @property
@@ -321,7 +321,7 @@ def _llama_class():
 
         @context_params.setter
         def context_params(self, params):
-            if not isinstance(params, PinnedFlashAttn):
+            if self._flash_attn_mode is not None and not isinstance(params, PinnedFlashAttn):
                 params = PinnedFlashAttn.from_buffer_copy(params)
                 flash_field.__set__(params, self._flash_attn_mode)
             self._context_params = params
