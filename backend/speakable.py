@@ -5,7 +5,8 @@ out as soon as its end is certain: a sentence mark followed by a space, or the e
 a paragraph, heading or list item. Text inside a link or inline code is never cut (its end is not
 seen yet). Code blocks are not read out: each becomes "code omitted". Links are read by their text,
 images by their description, bare web addresses as "link"; emphasis, headings and bullets are
-dropped, since a voice cannot show them.
+dropped, since a voice cannot show them. A long first sentence can be spoken a clause at a time
+(`first_clause_words`): the reply's first sound need not wait for its first full stop.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 # A sentence ends at . ? ! (or the CJK marks, which need no space after them) followed by a space.
 _SENTENCE_END = re.compile(r"(?<=[.?!…])[\"')\]]*\s+|(?<=[。？！；])")
+# A clause ends at a comma, semicolon or colon followed by a space (the CJK marks need none).
+_CLAUSE_END = re.compile(r"(?<=[,;:])\s+|(?<=[，；：、])")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # "e.g. this" and "Dr. Smith" are not sentence ends.
 _ABBREVIATION = re.compile(r"(\b(e\.g|i\.e|etc|vs|Mr|Mrs|Ms|Dr|St|No|Fig)\.|\b[A-Za-z]\.)$")
 
@@ -64,9 +68,15 @@ def _has_open_span(text: str) -> bool:
 
 
 class SentenceSplitter:
-    """Feed the reply's pieces as they arrive; get back the sentences that are complete."""
+    """Feed the reply's pieces as they arrive; get back the sentences that are complete.
 
-    def __init__(self) -> None:
+    With `first_clause_words`, a first sentence still unfinished once a clause of at least that many
+    words (or twice as many CJK characters) has ended is handed out a clause early.
+    """
+
+    def __init__(self, first_clause_words: int = 0) -> None:
+        self.first_clause_words = first_clause_words
+        self._said_any = False
         self._pending = ""  # raw Markdown not yet spoken
         self._in_code = False
         self._sentence = ""  # speakable text of the paragraph so far, short of a sentence end
@@ -82,6 +92,9 @@ class SentenceSplitter:
             self._line_start, self._block_line = True, False
         if not self._in_code and self._pending and not (self._line_start and _FENCE.match(self._pending)):
             out += self._partial_line()
+            if not out and not self._said_any and self.first_clause_words:
+                out += self._first_clause()
+        self._said_any = self._said_any or bool(out)
         return out
 
     def flush(self) -> list[str]:
@@ -138,6 +151,22 @@ class SentenceSplitter:
             return out + self._partial_line()
         return out
 
+    def _first_clause(self) -> list[str]:
+        """The first clause of an unfinished first sentence, once it is long enough to be worth saying."""
+        if self._sentence:
+            return []
+        for match in _CLAUSE_END.finditer(self._pending):
+            head = self._pending[: match.end()]
+            if _has_open_span(head):
+                return []
+            prefix = _LINE_PREFIX.match(head) if self._line_start else None
+            text = speakable_inline(head[prefix.end() :] if prefix else head)
+            if len(text.split()) >= self.first_clause_words or len(_CJK.findall(text)) >= 2 * self.first_clause_words:
+                self._line_start, self._block_line = False, self._block_line or bool(prefix)
+                self._pending = self._pending[match.end() :]
+                return [text]
+        return []
+
     def _sentences(self, final: bool) -> list[str]:
         out: list[str] = []
         start = 0
@@ -162,3 +191,8 @@ def speakable_sentences(markdown: str) -> list[str]:
     """A whole Markdown text as the sentences it is read as."""
     splitter = SentenceSplitter()
     return splitter.feed(markdown) + splitter.flush()
+
+
+def speakable_text(markdown: str) -> str:
+    """A whole Markdown text as it is read, in one string (however the stream split it)."""
+    return " ".join(speakable_sentences(markdown))

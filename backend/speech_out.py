@@ -5,12 +5,18 @@ Voices:
   never imported here: it runs as its own process (`python -m piper`), loaded once and fed one line
   per sentence; it writes each sentence to a WAV file in a private folder and logs "Wrote <path>",
   which is how we know the sentence is done.
-- espeak-ng, the fallback that is always there (a Debian package), including Mandarin Chinese
-  (`cmn`). No neural Chinese voice can be had offline here (Piper's zh_CN voices come only from a
-  model hub), so Chinese is espeak-ng's.
+- espeak-ng, the fallback that is always there (a Debian package), including Mandarin Chinese. No
+  neural Chinese voice can be had offline here (Piper's zh_CN voices come only from a model hub, and
+  no Python package carries one), so Chinese is espeak-ng's. Debian's espeak-ng lacks the Mandarin
+  character dictionary (its `cmn` voice reads characters as English letter names), so Chinese text is
+  turned into tone-numbered pinyin (pypinyin) and read by the `cmn-latn-pinyin` voice. A sentence
+  that is mostly Chinese is read that way whatever voice is chosen, so an English voice never
+  mangles a Chinese reply.
 
 SpeechOutput runs the pipeline: a synthesis thread works one sentence ahead of a playback thread,
-so speech starts after the first sentence and the next one is ready when the last one ends.
+so speech starts after the first sentence and the next one is ready when the last one ends. A
+sentence can be synthesised before it is said (`prefetch`): the voice loop does that with a reply
+held back until its message is confirmed, so the first sound follows the confirmation at once.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import importlib.util
 import io
 import os
 import queue
+import re
 import shutil
 import subprocess
 import sys
@@ -40,10 +47,12 @@ PIPER_PREFIX = "piper:"
 ESPEAK_PREFIX = "espeak-ng:"
 ESPEAK_RATE_WPM = 175
 FALLBACK_VOICE = "espeak-ng:en-us"
+MANDARIN_VOICE = "espeak-ng:cmn"
 # ONNX Runtime (which Piper runs on) uploads usage events to Microsoft unless told not to; the test
 # suite's network guard caught it resolving mobile.events.data.microsoft.com. Both spellings: the
 # variable was renamed between releases.
 NO_TELEMETRY = {"ORT_DISABLE_TELEMETRY": "1", "ORT_TELEMETRY_DISABLED": "1"}
+PREFETCH_KEPT = 8
 
 
 class SpeechOutputError(HearthError):
@@ -97,7 +106,7 @@ def available_voices() -> list[Voice]:
         voices.append(Voice(PIPER_PREFIX + str(model), "Joe (Piper, US English)", "en-US"))
     if espeak_path():
         voices.append(Voice(ESPEAK_PREFIX + "en-us", "eSpeak NG (US English)", "en-US"))
-        voices.append(Voice(ESPEAK_PREFIX + "cmn", "eSpeak NG (Mandarin Chinese)", "zh"))
+        voices.append(Voice(MANDARIN_VOICE, "eSpeak NG (Mandarin Chinese)", "zh"))
     return voices
 
 
@@ -114,6 +123,15 @@ def voice_named(voice_id: str) -> Voice:
 
 
 # --- synthesis ----------------------------------------------------------------------------------
+
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def is_chinese(text: str) -> bool:
+    """Mostly Chinese characters (letters and digits of other scripts counted against them)."""
+    han = len(_HAN.findall(text))
+    return han > 0 and han >= sum(1 for c in text if c.isalnum() and not _HAN.match(c))
 
 
 def _read_wav(data: bytes) -> tuple[np.ndarray, int]:
@@ -229,9 +247,31 @@ class PiperSynthesizer:
         self._dir.cleanup()
 
 
+class MandarinSynthesizer(EspeakSynthesizer):
+    """espeak-ng reading Chinese from its pinyin, tones as numbers ("ni3 hao3"); other text as it is."""
+
+    def __init__(self) -> None:
+        super().__init__("cmn-latn-pinyin")
+
+    def synthesize(self, text: str) -> tuple[np.ndarray, int]:
+        return super().synthesize(to_pinyin(text))
+
+
+def to_pinyin(text: str) -> str:
+    try:
+        from pypinyin import Style, lazy_pinyin
+    except ImportError as exc:
+        raise SpeechOutputError("Chinese cannot be spoken: pypinyin is missing (pip install pypinyin)") from exc
+    words = lazy_pinyin(text, style=Style.TONE3, neutral_tone_with_five=True)
+    # CJK punctuation as the pause marks espeak-ng knows.
+    return " ".join(words).translate(str.maketrans("，。！？；：、", ",.!?;:,"))
+
+
 def open_synthesizer(voice_id: str) -> PiperSynthesizer | EspeakSynthesizer:
     if voice_id.startswith(PIPER_PREFIX):
         return PiperSynthesizer(voice_id[len(PIPER_PREFIX) :])
+    if voice_id == MANDARIN_VOICE:
+        return MandarinSynthesizer()
     if voice_id.startswith(ESPEAK_PREFIX):
         return EspeakSynthesizer(voice_id[len(ESPEAK_PREFIX) :] or "en-us")
     raise SpeechOutputError(f"unknown voice {voice_id!r}")
@@ -286,6 +326,7 @@ class Player:
         self._written_all = threading.Event()
         self._last_sample_at = 0.0  # monotonic time the last sample written reaches the speaker
         self.audible_until = 0.0  # the same, for the last utterance played
+        self.sound_at: float | None = None  # when the last utterance's first sample reached the speaker
 
     def _open(self) -> None:
         sd = _sounddevice()
@@ -317,8 +358,11 @@ class Player:
         out = outdata[:, 0]
         filled = 0
         with self._lock:
+            ahead = max(0.0, time_info.outputBufferDacTime - time_info.currentTime)
             while filled < frames and self._chunks:
                 chunk = self._chunks[0]
+                if self._offset == 0 and self.sound_at is None:  # an utterance begins in this block
+                    self.sound_at = time.monotonic() + ahead + filled / self.rate
                 take = min(frames - filled, len(chunk) - self._offset)
                 out[filled : filled + take] = chunk[self._offset : self._offset + take]
                 filled += take
@@ -327,7 +371,6 @@ class Player:
                     self._chunks.popleft()
                     self._offset = 0
             if filled:
-                ahead = max(0.0, time_info.outputBufferDacTime - time_info.currentTime)
                 self._last_sample_at = time.monotonic() + ahead + filled / self.rate
             if not self._chunks and not self._written_all.is_set():
                 self._written_all.set()
@@ -345,6 +388,7 @@ class Player:
         audio = resample(samples, rate, self.rate)
         with self._lock:
             self._written_all.clear()
+            self.sound_at = None
             self._chunks.append(audio)
         while not self._written_all.wait(0.02):
             if cancel.is_set():
@@ -383,9 +427,10 @@ class Player:
 @dataclass(frozen=True)
 class Spoken:
     text: str
-    started_at: float  # monotonic: the sentence's audio began playing
+    started_at: float  # monotonic: the sentence's sound began (its first sample at the speaker, where known)
     ended_at: float  # monotonic: it was heard to the end (or cut off by stop)
     completed: bool
+    handed_at: float | None = None  # monotonic: its audio was handed to the output stream
 
 
 class SpeechOutput:
@@ -406,9 +451,11 @@ class SpeechOutput:
     ):
         self.voice_id = voice_id or default_voice_id()
         self.synthesizer = synthesizer or open_synthesizer(self.voice_id)
+        self._mandarin: MandarinSynthesizer | None = None  # for Chinese sentences in another voice's reply
         self.player = player or Player(device)
         self.on_spoken, self.on_error = on_spoken, on_error
-        self._texts: queue.Queue[tuple[int, str] | None] = queue.Queue()
+        self._texts: queue.Queue[tuple[int | None, str] | None] = queue.Queue()  # epoch None: prefetch
+        self._ready: dict[str, tuple[np.ndarray, int]] = {}  # prefetched audio (the synthesis thread's own)
         self._audio: queue.Queue[tuple[int, str, np.ndarray, int] | None] = queue.Queue()
         self._epoch = 0  # bumped by stop(): work of an older epoch is dropped
         self._pending = 0  # sentences said and not yet heard (or dropped)
@@ -432,6 +479,10 @@ class SpeechOutput:
             self._pending += 1
             epoch = self._epoch
         self._texts.put((epoch, text))
+
+    def prefetch(self, text: str) -> None:
+        """Synthesise `text` now, to be said later (or never); it does not make the speaker busy."""
+        self._texts.put((None, text))
 
     def warm_up(self) -> None:
         """Load the voice now (Piper takes seconds), so the first reply is not held up by it."""
@@ -474,16 +525,35 @@ class SpeechOutput:
     def _synthesize_loop(self) -> None:
         while (item := self._texts.get()) is not None:
             epoch, text = item
+            if epoch is None:
+                self._prefetch(text)
+                continue
             if not self._current(epoch):
                 continue
             try:
-                samples, rate = self.synthesizer.synthesize(text)
+                samples, rate = self._ready.pop(text, None) or self._synthesize(text)
             except Exception as exc:  # a dead voice must not silence the rest of the app
                 self._done_one(epoch)
                 if self.on_error:
                     self.on_error(exc)
                 continue
             self._audio.put((epoch, text, samples, rate))
+
+    def _synthesize(self, text: str) -> tuple[np.ndarray, int]:
+        if self.voice_id != MANDARIN_VOICE and is_chinese(text):
+            self._mandarin = self._mandarin or MandarinSynthesizer()
+            return self._mandarin.synthesize(text)
+        return self.synthesizer.synthesize(text)
+
+    def _prefetch(self, text: str) -> None:
+        if text in self._ready:
+            return
+        try:
+            self._ready[text] = self._synthesize(text)
+        except Exception:  # said again when it is really said, and reported then
+            return
+        while len(self._ready) > PREFETCH_KEPT:  # early replies thrown away leave theirs behind
+            del self._ready[next(iter(self._ready))]
 
     def _play_loop(self) -> None:
         while (item := self._audio.get()) is not None:
@@ -492,13 +562,14 @@ class SpeechOutput:
                 if epoch != self._epoch:
                     continue
                 self._cancel.clear()
-            started = time.monotonic()
+            handed = time.monotonic()
             try:
                 completed = self.player.play(samples, rate, self._cancel)
             except Exception as exc:
                 completed = False
                 if self.on_error:
                     self.on_error(exc)
+            sound_at = getattr(self.player, "sound_at", None)
             if self.on_spoken:
-                self.on_spoken(Spoken(text, started, time.monotonic(), completed))
+                self.on_spoken(Spoken(text, sound_at or handed, time.monotonic(), completed, handed))
             self._done_one(epoch)

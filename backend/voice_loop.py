@@ -45,6 +45,11 @@ VOICE_SYSTEM_PROMPT = (
 )
 
 
+# A first sentence this many words long is spoken from its first clause on (a comma is enough): the
+# reply's first sound need not wait for its first full stop.
+FIRST_CLAUSE_WORDS = 6
+
+
 @dataclass(frozen=True)
 class VoiceConfig:
     send_pause_seconds: float = 1.2  # of silence after the last word before a message is sent
@@ -114,7 +119,7 @@ class _Turn:
     def __init__(self, text: str, speech: SpeechOutput):
         self.text, self.speech = text, speech
         self.cancel = threading.Event()
-        self.splitter = SentenceSplitter()
+        self.splitter = SentenceSplitter(first_clause_words=FIRST_CLAUSE_WORDS)
         self.sent = False
         self.held: list[str] = []
         self.lock = threading.Lock()
@@ -139,6 +144,8 @@ class _Turn:
                 return
             if not self.sent:
                 self.held += sentences
+                for sentence in sentences:  # ready to play the moment the message is confirmed
+                    self.speech.prefetch(sentence)
                 return
         for sentence in sentences:
             self.speech.say(sentence)

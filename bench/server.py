@@ -24,12 +24,15 @@ STALL_RUNS = 3
 GOALS = {"ratio_generation": ">= 0.95", "ttft_overhead_ms": "<= 20 ms", "stall_p99": "<= 20 ms"}
 
 
-def _timings(sent: float, arrivals: list[float]) -> dict:
+def _timings(sent: float, arrivals: list[float], tokens: int) -> dict:
+    """Tokens, not pieces: the server may send the tokens that pile up while a client is behind as one
+    chunk, and a piece is sometimes less than a token (a split UTF-8 character)."""
     first, last, n = arrivals[0], arrivals[-1], len(arrivals)
     return {
         "ttft_ms": (first - sent) * 1000,
-        "tokens_per_second": (n - 1) / (last - first) if n > 1 and last > first else 0.0,
+        "tokens_per_second": (tokens - 1) / (last - first) if tokens > 1 and last > first else 0.0,
         "pieces": n,
+        "tokens": tokens,
     }
 
 
@@ -49,11 +52,15 @@ def client_main(url: str) -> int:
             temperature=0,
             seed=1,
             stream=True,
+            stream_options={"include_usage": True},
         )
+        tokens = 0
         for chunk in stream:
             if chunk.choices and chunk.choices[0].delta.content:
                 arrivals.append(time.perf_counter())
-        print(json.dumps(_timings(sent, arrivals)), flush=True)
+            if chunk.usage is not None:
+                tokens = chunk.usage.completion_tokens
+        print(json.dumps(_timings(sent, arrivals, tokens)), flush=True)
     return 0
 
 
@@ -83,13 +90,13 @@ def _inprocess_run(service, n_tokens: int) -> dict:
     params = SamplingParams(temperature=0.0, max_tokens=n_tokens, seed=1)
     arrivals: list[float] = []
     sent = time.perf_counter()
-    service.chat(
+    result = service.chat(
         [{"role": "user", "content": PROMPT}],
         params,
         cancel=threading.Event(),
         on_piece=lambda piece, generation: arrivals.append(time.perf_counter()),
     ).result()
-    return _timings(sent, arrivals)
+    return _timings(sent, arrivals, result.stats.generated_tokens)
 
 
 def _cold(service) -> None:

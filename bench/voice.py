@@ -3,8 +3,11 @@
 Hearth listens on a PulseAudio null sink's monitor and speaks into the SAME sink, so everything it
 says comes straight back into its microphone (the worst echo a laptop can have). Each question is
 spoken by espeak-ng into the sink with paplay; we wait for the reply to be spoken to the end, then ask
-the next. Measured: end of the question's speech -> first sound of the reply (the playback start of
-its first sentence), and echo turns (messages sent that were not one of the questions).
+the next. Measured: end of the question's speech -> first sound of the reply (when its first sample
+reaches the speaker, by PortAudio's output clock), and echo turns (messages sent that were not one of
+the questions). Where the time goes, per turn, from the end of the question: the phrase committed
+(the reply begun), its first token, its first sentence (or clause), that sentence synthesised, the
+message sent (the pause confirmed it), the audio handed to the output stream, and its sound.
 
 Usage: python -m bench.voice [--turns N]   (needs PulseAudio; ./hearth.sh bench provides it)
 """
@@ -41,6 +44,50 @@ def _speak_to_file(text: str, path: Path) -> None:
     subprocess.run(["espeak-ng", "-v", "en-us", "-s", "160", "-w", str(path), text], check=True)
 
 
+class _Timeline:
+    """Moments of one turn, stamped by wrappers around the loop's parts (the loop itself is unchanged)."""
+
+    def __init__(self):
+        self.marks: dict[str, float] = {}
+
+    def first(self, name: str) -> None:
+        self.marks.setdefault(name, time.monotonic())
+
+    def begin(self) -> None:  # a reply (re)started: what an abandoned early start stamped no longer counts
+        self.marks = {k: v for k, v in self.marks.items() if k not in ("first_token", "first_sentence", "synthesized")}
+        self.marks["commit"] = time.monotonic()
+
+
+def _instrument(timeline: _Timeline, responder, speech) -> None:
+    start = responder.start
+
+    def timed_start(text, on_piece, cancel):
+        timeline.begin()
+
+        def piece(p):
+            timeline.first("first_token")
+            on_piece(p)
+
+        return start(text, piece, cancel)
+
+    responder.start = timed_start
+    for name in ("say", "prefetch"):
+        method = getattr(speech, name)
+        setattr(speech, name, lambda text, _m=method: (timeline.first("first_sentence"), _m(text))[1])
+    synthesize = speech.synthesizer.synthesize
+
+    def timed_synthesize(text):
+        result = synthesize(text)
+        if "commit" in timeline.marks and text != "Ready.":
+            timeline.first("synthesized")
+        return result
+
+    speech.synthesizer.synthesize = timed_synthesize
+
+
+COMPONENTS = ("commit", "first_token", "first_sentence", "synthesized", "sent", "handed", "sound")
+
+
 def run(turns: int = 10, progress=print) -> dict:
     from backend.audio import MicrophoneCapture
     from backend.llm import DEFAULT_N_CTX, SamplingParams
@@ -67,7 +114,10 @@ def run(turns: int = 10, progress=print) -> dict:
         capture = MicrophoneCapture()
         capture.start()
         params = SamplingParams(temperature=0.0, seed=1, max_tokens=60)
-        loop = VoiceLoop(capture, whisper, ChatResponder(service, params), speech, VoiceConfig(), events.append)
+        timeline = _Timeline()
+        responder = ChatResponder(service, params)
+        _instrument(timeline, responder, speech)
+        loop = VoiceLoop(capture, whisper, responder, speech, VoiceConfig(), events.append)
         worker = threading.Thread(target=loop.run, args=(stop,), name="voice-loop")
         worker.start()
         latencies, rows = [], []
@@ -76,6 +126,7 @@ def run(turns: int = 10, progress=print) -> dict:
                 path = Path(tmp) / f"q{i}.wav"
                 _speak_to_file(question, path)
                 before = len(events)
+                timeline.marks = {}
                 subprocess.run(["paplay", f"--device={sink}", str(path)], check=True, timeout=60)
                 speech_end = time.monotonic()
                 deadline = speech_end + 300
@@ -91,12 +142,20 @@ def run(turns: int = 10, progress=print) -> dict:
                 first = spoken[0].started_at - speech_end if spoken else None
                 if first is not None:
                     latencies.append(first)
+                marks = dict(timeline.marks)
+                if sent:
+                    marks["sent"] = sent[0].at
+                if spoken:
+                    marks["handed"] = spoken[0].handed_at or spoken[0].started_at
+                    marks["sound"] = spoken[0].started_at
+                components = {k: round(marks[k] - speech_end, 3) for k in COMPONENTS if k in marks}
                 rows.append(
                     {
                         "question": question,
                         "sent": [e.text for e in sent],
                         "reply": next((e.text for e in new if e.kind == "reply"), None),
                         "first_sound_s": first,
+                        "components_s": components,
                         "question_wer": wer(question, sent[0].text) if sent else None,
                     }
                 )
@@ -116,9 +175,11 @@ def run(turns: int = 10, progress=print) -> dict:
                 os.environ[key] = value
     echo_turns = sum(max(0, len(r["sent"]) - 1) for r in rows)
     first_sound = summary(latencies) if latencies else {}
+    medians = {k: summary([r["components_s"][k] for r in rows if k in r["components_s"]])["median"] for k in COMPONENTS}
     return {
         "turns": rows,
         "first_sound_s": first_sound,
+        "components_median_s": medians,
         "echo_turns": echo_turns,
         "unanswered": sum(1 for r in rows if r["first_sound_s"] is None),
         "table_rows": [
@@ -129,6 +190,13 @@ def run(turns: int = 10, progress=print) -> dict:
                 else "no reply was heard",
                 GOALS["voice_first_sound_s"],
                 verdict(first_sound.get("ci"), GOALS["voice_first_sound_s"]),
+            ),
+            (
+                "Voice: where the time goes, medians after the end of speech (s): "
+                + ", ".join(COMPONENTS).replace("_", " "),
+                " / ".join("–" if medians[k] is None else f"{medians[k]:.2f}" for k in COMPONENTS),
+                "",
+                "",
             ),
             (
                 "Voice: echo turns over the conversation",

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from backend.speakable import speakable_sentences
+from backend.speakable import speakable_sentences, speakable_text
 from backend.speech import SAMPLE_RATE, WhisperEngine
 from backend.wer import wer
 from tests.voice_helpers import NullSink, SinkRecorder, require_pulse, silence, spoken
@@ -127,7 +127,7 @@ def test_spoken_question_is_answered_aloud_and_speech_during_the_reply_is_not_se
     sent = talk.of("sent")
     assert len(sent) == 1, f"sent while speaking: {sent}"
     assert wer(QUESTION, sent[0]["text"]) <= 0.25, sent[0]["text"]
-    assert [e["text"] for e in talk.of("spoken")] == speakable_sentences(reply)
+    assert " ".join(e["text"] for e in talk.of("spoken")) == speakable_text(reply)
     assert all(e["t"] >= sent[0]["t"] for e in talk.of("spoken"))
 
     whisper = WhisperEngine(speech_model_path)
@@ -144,4 +144,4 @@ def test_spoken_question_is_answered_aloud_and_speech_during_the_reply_is_not_se
         cancel=None,
     )
     heard = re.sub(r"\[[^\]]*\]", " ", " ".join(s.text.strip() for s in segments))  # [BLANK_AUDIO]
-    assert wer(" ".join(speakable_sentences(reply)), heard) <= 0.35, (reply, heard)
+    assert wer(speakable_text(reply), heard) <= 0.35, (reply, heard)
