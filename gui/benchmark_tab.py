@@ -40,6 +40,7 @@ from backend.bench_history import BenchHistory, StoredResult
 from backend.errors import HearthError
 from backend.llama_bench import CACHE_TYPES, FLASH_ATTN, BenchSettings
 from backend.llama_bench_report import record, render, table_rows, whisper_rows
+from gui import icons
 from gui.error_text import error_text
 from gui.widgets.bench_chart import BenchChart, Series
 
@@ -164,8 +165,10 @@ class BenchmarkTab(QWidget):
         hint.setWordWrap(True)
 
         self.run_button = QPushButton(self.tr("Run"))
+        icons.set_icon(self.run_button, "benchmark")
         self.run_button.clicked.connect(self.start)
         self.cancel_button = QPushButton(self.tr("Cancel"))
+        icons.set_icon(self.cancel_button, "stop")
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
         self.progress = QProgressBar()
@@ -195,11 +198,13 @@ class BenchmarkTab(QWidget):
         self.runs.setAccessibleName(self.tr("Run", "a past benchmark run"))
         self.runs.currentIndexChanged.connect(self._on_runs_current_index_changed)
         self.export_button = QPushButton(self.tr("Export…"))
+        icons.set_icon(self.export_button, "export")
         menu = QMenu(self.export_button)
         for fmt, label in EXPORT_FORMATS.items():
             menu.addAction(label.split(" (")[0], lambda f=fmt: self._on_export_chosen(f))
         self.export_button.setMenu(menu)
         self.delete_button = QPushButton(self.tr("Delete run"))
+        icons.set_icon(self.delete_button, "delete")
         self.delete_button.clicked.connect(self._on_delete_clicked)
         run_row = QHBoxLayout()
         run_row.addWidget(QLabel(self.tr("Run", "a past benchmark run")))

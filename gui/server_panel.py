@@ -32,6 +32,7 @@ from backend import paths
 from backend.errors import HearthError
 from backend.llm_service import LlmService
 from backend.settings import Settings
+from gui import icons
 from gui.error_text import error_text
 
 SERVER_SETTINGS = "server"  # {"port": int, "api_key": str, "lan": bool}
@@ -52,6 +53,7 @@ class ServerPanel(QWidget):
         saved = settings.get(SERVER_SETTINGS) or {}
 
         self.switch = QPushButton(self.tr("Start server"))
+        icons.set_icon(self.switch, "server")
         self.switch.setCheckable(True)
         self.switch.setObjectName("server_switch")
         self.switch.toggled.connect(self._on_switch_toggled)

@@ -21,6 +21,7 @@ from backend.errors import HearthError
 from backend.llm_service import GenerationResult
 from backend.speech_out import available_voices, default_voice_id, list_output_devices
 from backend.voice_loop import VoiceConfig, VoiceEvent
+from gui import icons
 from gui.error_text import message_text
 from gui.talk_key import TalkKey
 
@@ -223,6 +224,7 @@ class VoiceMode(QWidget):
 
         self.voice_button = QPushButton(self.tr("Voice"))
         self.voice_button.setCheckable(True)
+        icons.set_icon(self.voice_button, "mic")
         self.voice_button.setToolTip(self.tr("Talk to the model and hear it answer (Ctrl+Shift+V)"))
         self.voice_button.toggled.connect(self._on_voice_button_toggled)
         self.talk_button = QPushButton(self.tr("Hold to talk"))
