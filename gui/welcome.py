@@ -63,6 +63,7 @@ class Welcome(QScrollArea):
         self.setFrameShape(QFrame.NoFrame)
         self._build()
         self.set_model(None)
+        self.refresh()
 
     # --- layout ----------------------------------------------------------------------------
 
@@ -171,19 +172,16 @@ class Welcome(QScrollArea):
         col.addWidget(self.model_line)
         col.addWidget(self.recommend_box)
 
+        # Centred, a little above the middle, at most MAX_WIDTH wide: long lines are hard to read.
         page = QWidget()
-        outer = QHBoxLayout(page)
-        outer.addStretch(1)
-        outer.addWidget(column, 100)
-        outer.addStretch(1)
-        wrapper = QVBoxLayout()
-        page.setLayout(outer)
-        holder = QWidget()
-        holder.setLayout(wrapper)
-        wrapper.addStretch(1)
-        wrapper.addWidget(page)
-        wrapper.addStretch(2)
-        self.setWidget(holder)
+        grid = QGridLayout(page)
+        grid.setRowStretch(0, 1)
+        grid.setRowStretch(2, 2)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 100)  # the column takes all it may (up to MAX_WIDTH), the margins the rest
+        grid.setColumnStretch(2, 1)
+        grid.addWidget(column, 1, 1)
+        self.setWidget(page)
 
     # --- state -----------------------------------------------------------------------------
 

@@ -137,6 +137,8 @@ def test_the_model_line_says_where_the_model_runs(qtbot, data_dir):
 
     welcome = Welcome(Settings(data_dir / "settings.json"))
     qtbot.addWidget(welcome)
+    assert welcome.title.text() == "Welcome to Hearth" and "No chat model loaded" in welcome.model_line.text()
+    assert not welcome.recommend_box.isVisibleTo(welcome), "no empty suggestion box before there is a suggestion"
     local = ChatModelStatus("/m/a.gguf", "Local A", "llama", "Q4_K_M", 4096, 2, 33, 32, 900.0, None, "CUDA", True)
     welcome.set_model(local)
     assert "Local A" in welcome.model_line.text() and "GPU (CUDA)" in welcome.model_line.text()
