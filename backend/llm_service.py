@@ -88,7 +88,7 @@ class LlmService:
         """Load a GGUF file; an empty path means the bundled default model (built on first use); a remote ref
         (backend.remote_servers.remote_ref) connects to that saved server's model instead."""
         if parse_remote_ref(path):
-            return self.use_remote(None, ref=path)
+            return self.use_remote(None, ref=path, on_progress=on_progress)
 
         def work(current: LlmEngine | RemoteEngine) -> LoadedModel | None:
             engine = self._local
@@ -116,7 +116,14 @@ class LlmService:
         # Loading is the user's own choice in the window: never refused because clients queue.
         return self._jobs.submit(work, None, bounded=False)
 
-    def use_remote(self, endpoint: Endpoint | None, model_id: str = "", *, ref: str = "") -> Future[RemoteModel]:
+    def use_remote(
+        self,
+        endpoint: Endpoint | None,
+        model_id: str = "",
+        *,
+        ref: str = "",
+        on_progress: ProgressCallback | None = None,
+    ) -> Future[RemoteModel]:
         """Chat through a model on an OpenAI-compatible server from now on (the local model is freed).
 
         Queued like a load, so a reply in progress finishes first; a server that does not answer leaves
@@ -124,6 +131,8 @@ class LlmService:
 
         def work(engine: LlmEngine | RemoteEngine) -> RemoteModel:
             target, name = endpoint_for_ref(ref) if ref else (endpoint, model_id)
+            if on_progress:
+                on_progress(f"Connecting to {target.label}…", -1.0)
             remote = RemoteEngine()
             model = remote.connect(target, name)  # raises before anything changes
             engine.unload()
