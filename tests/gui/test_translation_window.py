@@ -53,6 +53,7 @@ ALLOWED = [
     "SubRip",
     "PyTorch",
     "OpenAI",
+    "LM Studio",
     "Ctrl+Shift+V",
     "Ctrl+R",
     "Shift+Tab",
