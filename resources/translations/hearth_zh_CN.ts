@@ -2628,12 +2628,16 @@ Click to switch to another model.</source>
         <translation>正在下载… {0}%</translation>
     </message>
     <message>
-        <source>Explain what a hash map is, in three sentences.</source>
-        <translation>用三句话解释什么是哈希表。</translation>
+        <source>Explain a hash map in three sentences.</source>
+        <translation>用三句话解释哈希表。</translation>
     </message>
     <message>
         <source>Hide this suggestion; the Models tab lists every model</source>
         <translation>隐藏此建议；“模型”标签页列出了所有模型</translation>
+    </message>
+    <message>
+        <source>How do TCP and UDP differ?</source>
+        <translation>TCP 和 UDP 有什么不同？</translation>
     </message>
     <message>
         <source>Load it for chat (the current model is unloaded)</source>
@@ -2708,12 +2712,8 @@ Click to switch to another model.</source>
         <translation>欢迎使用 Hearth</translation>
     </message>
     <message>
-        <source>What is the difference between TCP and UDP?</source>
-        <translation>TCP 和 UDP 有什么区别？</translation>
-    </message>
-    <message>
-        <source>Write a Python function that checks whether a word is a palindrome.</source>
-        <translation>写一个 Python 函数，判断一个单词是否是回文。</translation>
+        <source>Write a Python palindrome checker.</source>
+        <translation>写一个判断回文的 Python 函数。</translation>
     </message>
     <message>
         <source>You are chatting with {0} ({1}), running {2} of this computer.</source>
