@@ -112,12 +112,14 @@ class Welcome(QScrollArea):
 
         self.prompts_label = QLabel(self.tr("Try one of these:"))
         self.prompt_buttons: list[QPushButton] = []
-        prompts = QVBoxLayout()
-        for text in (
-            self.tr("Explain what a hash map is, in three sentences."),
-            self.tr("Write a Python function that checks whether a word is a palindrome."),
-            self.tr("Suggest five names for a cosy bookshop."),
-            self.tr("What is the difference between TCP and UDP?"),
+        prompts = QGridLayout()  # two by two: the suggestion below must fit a laptop's window unscrolled
+        for index, text in enumerate(
+            (
+                self.tr("Explain a hash map in three sentences."),
+                self.tr("Write a Python palindrome checker."),
+                self.tr("Suggest five names for a cosy bookshop."),
+                self.tr("How do TCP and UDP differ?"),
+            )
         ):
             button = QPushButton(text)
             button.setObjectName("welcome_prompt")
@@ -125,7 +127,7 @@ class Welcome(QScrollArea):
             button.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
             button.setStyleSheet("text-align: left; padding: 4px 10px;")
             button.clicked.connect(lambda _=False, t=text: self.prompt_chosen.emit(t))
-            prompts.addWidget(button)
+            prompts.addWidget(button, index // 2, index % 2)
             self.prompt_buttons.append(button)
 
         self.model_line = _plain()
@@ -162,7 +164,7 @@ class Welcome(QScrollArea):
         column = QWidget()
         column.setMaximumWidth(MAX_WIDTH)
         col = QVBoxLayout(column)
-        col.setSpacing(10)
+        col.setSpacing(8)
         col.addWidget(self.title)
         col.addWidget(self.intro)
         col.addWidget(self.features)

@@ -81,14 +81,16 @@ def _shoot(out: Path) -> None:
     from backend.conversations import ConversationStore
     from backend.paths import data_dir
     from backend.settings import Settings
+    from gui import theme
     from gui.main_window import MainWindow
 
     app = QApplication([])
+    theme.apply(app, "light")  # as the app starts (gui/app.py), in the look most desktops default to
     out.mkdir(parents=True, exist_ok=True)
     store = ConversationStore(data_dir() / "conversations.sqlite3")
     window = MainWindow(store, Settings(data_dir() / "settings.json"))
     window.move(0, 0)
-    window.resize(1280, 820)
+    window.resize(1200, 780)  # the window's first-run size
     window.show()
     pane = window.chat_pane
     seen: dict[str, dict] = {}
