@@ -17,6 +17,7 @@ from backend.defaults import WHISPER_FULL_AUDIO_CTX, default_threads
 from backend.llm import KV_CACHE_TYPES, ComputeOptions, ComputeSettingsError
 from backend.models import registry
 from backend.settings import ModelSettings, Settings
+from gui import theme
 from gui.backend_text import fit_explain, fit_verdict
 
 MIN_AUDIO_CTX = 256  # below this the live window would hold less than a few seconds
@@ -126,7 +127,7 @@ class ComputeSettings(QGroupBox):
             box.currentIndexChanged.connect(self._on_setting_changed)
         self.problem_label = QLabel()
         self.problem_label.setWordWrap(True)
-        self.problem_label.setStyleSheet("color: #b00020")
+        self.problem_label.setStyleSheet(f"color: {theme.colors().error_text}")
         self.problem_label.hide()
         self.fit_label = QLabel()
         self.fit_label.setWordWrap(True)

@@ -39,7 +39,7 @@ from backend.errors import HearthError
 from backend.models import catalog, registry
 from backend.models.importer import ImportMode, import_model
 from backend.settings import Settings
-from gui import icons
+from gui import icons, theme
 from gui.backend_text import fit_explain, fit_verdict, size_text
 from gui.compute_settings import ComputeSettings, fit_for
 from gui.download_list import DownloadList
@@ -741,7 +741,7 @@ class ModelManager(QWidget):
 
     def show_message(self, text: str, error: bool = False) -> None:
         self.banner.setText(text)
-        self.banner.setStyleSheet("color: #b00020;" if error else "")
+        self.banner.setStyleSheet(f"color: {theme.colors().error_text};" if error else "")
         self.banner.show()
         self.message_shown.emit(text)
 

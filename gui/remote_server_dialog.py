@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from backend.remote_http import Endpoint, RemoteError, list_models, normalize_url, plain_http_to_public
 from backend.remote_servers import ServerStore, keyring_available
 from backend.settings import Settings
+from gui import theme
 from gui.error_text import message_text
 from gui.model_jobs import JobRunner
 
@@ -136,5 +137,5 @@ class RemoteServerDialog(QDialog):
         self._show_error(message)
 
     def _show_error(self, message: str) -> None:
-        self.status.setStyleSheet("color: #b00020;")
+        self.status.setStyleSheet(f"color: {theme.colors().error_text};")
         self.status.setText(message_text(message))

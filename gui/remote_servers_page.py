@@ -28,6 +28,7 @@ from backend.remote_http import RemoteError, list_models
 from backend.remote_rpc import add_workers, parse_workers, rpc_support
 from backend.remote_servers import RemoteServer, ServerStore, parse_remote_ref, remote_ref
 from backend.settings import Settings
+from gui import theme
 from gui.error_text import message_text
 from gui.model_jobs import JobRunner
 from gui.model_picker import ModelChoice
@@ -251,7 +252,7 @@ class RemoteServersPage(QWidget):
         self.models_changed.emit()
 
     def _show(self, text: str, error: bool = False) -> None:
-        self.message.setStyleSheet("color: #b00020;" if error else "")
+        self.message.setStyleSheet(f"color: {theme.colors().error_text};" if error else "")
         self.message.setText(text)
 
     # --- the chat's model picker --------------------------------------------------------------
