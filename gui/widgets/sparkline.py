@@ -8,6 +8,8 @@ from PySide6.QtCore import QPointF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QWidget
 
+from gui import theme
+
 
 class Sparkline(QWidget):
     def __init__(self, capacity: int = 60, parent=None):
@@ -37,5 +39,5 @@ class Sparkline(QWidget):
         step = w / (self.values.maxlen - 1)
         start = w - step * (len(self.values) - 1)
         points = QPolygonF([QPointF(1 + start + i * step, 2 + h - (v / top) * h) for i, v in enumerate(self.values)])
-        painter.setPen(QPen(QColor("#2f81f7"), 1.5, Qt.SolidLine))
+        painter.setPen(QPen(QColor(theme.colors().accent), 1.5, Qt.SolidLine))
         painter.drawPolyline(points)
