@@ -1,6 +1,6 @@
 """The real app in Simplified Chinese on a real X display: a CJK font is there for Qt to draw with, the
 window opens in Chinese from the setting alone, answers a message, and poses for a screenshot a person
-looks at (.test-artifacts/screenshots/zh_CN-chat.png)."""
+looks at (.test-artifacts/screenshots/zh_CN-chat.png, and the Models, Dictation and Server tabs)."""
 
 from __future__ import annotations
 
@@ -98,6 +98,10 @@ def test_the_chinese_window_on_a_real_display(tmp_path, data_dir, chat_model_pat
         shot = SCREENSHOTS / "zh_CN-chat.png"
         subprocess.run(["import", "-window", window, str(shot)], check=True)
         assert shot.stat().st_size > 20_000
+        for key, name in (("ctrl+1", "models"), ("ctrl+3", "dictation"), ("ctrl+4", "server")):
+            subprocess.run(["xdotool", "key", "--window", window, key], check=True)
+            time.sleep(1.0)
+            subprocess.run(["import", "-window", window, str(SCREENSHOTS / f"zh_CN-{name}.png")], check=True)
         subprocess.run(["xdotool", "key", "--window", window, "ctrl+q"], check=True)
         assert app.wait(timeout=30) == 0, "quitting should end the app cleanly"
     finally:
