@@ -101,7 +101,10 @@ class DictationPanel(QWidget):
         self.language_combo.setAccessibleName(self.tr("Spoken language"))
         for code, name in self._language_names().items():
             self.language_combo.addItem(name, code)
-        self.language_combo.setCurrentIndex(self.language_combo.findData(default_spoken_language()))
+        # A window language the user chose is the language they most likely speak; else the desktop's.
+        chosen = self.settings.language
+        expected = default_spoken_language({"LANG": chosen} if chosen != "system" else None)
+        self.language_combo.setCurrentIndex(self.language_combo.findData(expected))
         self.language_combo.currentIndexChanged.connect(self._on_language_changed)
         self.translate_check = QCheckBox(self.tr("Translate to English"))
         self.record_button = QPushButton(self.tr("Record"))
