@@ -101,3 +101,16 @@ def test_the_window_starts_in_chinese_from_the_setting(tmp_path):
         [sys.executable, "-c", probe], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
     ).stdout
     assert out.split() == ["文件(&F)", "取消"]
+
+
+def test_dictation_expects_the_language_the_user_chose_for_the_window(qtbot, data_dir):
+    from gui.dictation_panel import DictationPanel
+
+    settings = Settings(data_dir / "settings.json")
+    settings.language = "zh_CN"
+    panel = DictationPanel(settings)
+    qtbot.addWidget(panel)
+    try:
+        assert panel.language_combo.currentData() == "zh"
+    finally:
+        panel.shutdown()
