@@ -48,19 +48,8 @@ from gui.model_jobs import JobRunner
 from gui.remote_servers_page import RemoteServersPage
 from gui.widgets.rich_text import escaped, plain_tooltip
 
-INSTALLED_COLUMNS = [
-    "Name",
-    "Kind",
-    "Architecture",
-    "Parameters",
-    "Quantization",
-    "Size",
-    "Context",
-    "Template / languages",
-    "Fit",
-    "Origin",
-]
-CATALOG_COLUMNS = ["Name", "Kind", "Parameters", "Quantization", "Download", "Needs", "Languages", "Fit", ""]
+INSTALLED_COLUMNS = 10  # name … origin: the headers are set (translated) where the tables are built
+CATALOG_COLUMNS = 9  # the last holds the Download button
 
 
 def _local_paths(mime) -> list[Path]:
@@ -140,7 +129,7 @@ class ModelManager(QWidget):
         layout.addWidget(self.sections, 1)
 
     def _build_installed(self) -> QWidget:
-        self.installed_table = QTableWidget(0, len(INSTALLED_COLUMNS))
+        self.installed_table = QTableWidget(0, INSTALLED_COLUMNS)
         self.installed_table.setAccessibleName(self.tr("Installed models"))
         self.installed_table.setTabKeyNavigation(False)  # Tab moves on to the buttons; arrows move between rows
         self.installed_table.setHorizontalHeaderLabels(
@@ -271,7 +260,7 @@ class ModelManager(QWidget):
             filters.addWidget(widget)
         filters.addStretch(1)
 
-        self.catalog_table = QTableWidget(0, len(CATALOG_COLUMNS))
+        self.catalog_table = QTableWidget(0, CATALOG_COLUMNS)
         self.catalog_table.setAccessibleName(self.tr("Models to download"))
         self.catalog_table.setTabKeyNavigation(False)
         self.catalog_table.setHorizontalHeaderLabels(
@@ -368,7 +357,7 @@ class ModelManager(QWidget):
             problem = QTableWidgetItem(self.tr("unusable: {problem}").format(problem=message_text(broken.problem)))
             problem.setToolTip(plain_tooltip(message_text(broken.problem)))
             table.setItem(row, 1, problem)
-            table.setSpan(row, 1, 1, len(INSTALLED_COLUMNS) - 1)
+            table.setSpan(row, 1, 1, INSTALLED_COLUMNS - 1)
         if selected is not None:
             self.select_model(selected.path)
         self._fill_catalog()
@@ -703,7 +692,7 @@ class ModelManager(QWidget):
             )
             button.clicked.connect(lambda _=False, e=entry: self._on_catalog_download_clicked(e))
             icons.set_icon(button, "download")
-            table.setCellWidget(row, len(CATALOG_COLUMNS) - 1, button)
+            table.setCellWidget(row, CATALOG_COLUMNS - 1, button)
 
     def _on_catalog_download_clicked(self, entry: catalog.CatalogEntry) -> None:
         self.download_entry(entry)

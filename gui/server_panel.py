@@ -37,7 +37,7 @@ from gui.error_text import error_text
 
 SERVER_SETTINGS = "server"  # {"port": int, "api_key": str, "lan": bool}
 MAX_LOG_ROWS = 500
-COLUMNS = ["Time", "Client", "Request", "Status", "Tokens", "t/s", "Time taken", "Note"]
+COLUMNS = 8  # time … note: the headers are set (translated) where the log is built
 
 
 class ServerPanel(QWidget):
@@ -85,7 +85,7 @@ class ServerPanel(QWidget):
         self.example.setObjectName("server_example")  # a code sample: stays as written
         self.example.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.example.setStyleSheet("font-family: monospace")
-        self.log = QTableWidget(0, len(COLUMNS))
+        self.log = QTableWidget(0, COLUMNS)
         self.log.setAccessibleName(self.tr("Requests"))
         self.log.setTabKeyNavigation(False)
         self.log.setHorizontalHeaderLabels(
