@@ -123,9 +123,9 @@ def compile_ts(ts: Path, qm: Path) -> None:
 
 def language_names() -> list[tuple[str, str]]:
     """(setting, label) for the chooser: System first, then each language in its own name."""
-    system = QCoreApplication.translate("i18n", "System ({language})").format(
-        language=QLocale.system().nativeLanguageName() or QLocale.system().name()
-    )
+    desktop = QLocale.system()
+    native = "English" if desktop.language() == QLocale.C else desktop.nativeLanguageName()  # C/POSIX is English
+    system = QCoreApplication.translate("i18n", "System ({language})").format(language=native or desktop.name())
     return [("system", system), *LANGUAGE_NAMES.items()]
 
 
