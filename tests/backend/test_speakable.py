@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from backend.speakable import CODE_OMITTED, SentenceSplitter, speakable_sentences
+from backend.speakable import CODE_OMITTED, SentenceSplitter, speakable_sentences, speakable_text
 
 REPLY = """# Decorators
 
@@ -72,3 +72,26 @@ def test_an_unclosed_code_block_is_omitted_not_read():
 
 def test_markup_only_reply_says_nothing():
     assert speakable_sentences("---\n\n**\n") == []
+
+
+def _streamed(text: str, splitter: SentenceSplitter, step: int = 3) -> list[str]:
+    out: list[str] = []
+    for i in range(0, len(text), step):
+        out += splitter.feed(text[i : i + step])
+    return out + splitter.flush()
+
+
+def test_a_long_first_sentence_is_spoken_from_its_first_clause_and_nothing_is_lost():
+    text = "The moon is the only natural satellite of Earth, and it is a quarter of its size. It has no air, none."
+    said = _streamed(text, SentenceSplitter(first_clause_words=6))
+    assert said == [
+        "The moon is the only natural satellite of Earth,",
+        "and it is a quarter of its size.",
+        "It has no air, none.",  # only the first sentence is cut
+    ]
+    assert " ".join(said) == speakable_text(text)
+    short = _streamed("Yes, it does. Spiders have eight legs.", SentenceSplitter(first_clause_words=6))
+    assert short == ["Yes, it does.", "Spiders have eight legs."], "a short clause waits for its sentence"
+    moon = "月球是地球唯一的天然卫星，它的大小约为地球的四分之一。月球上没有空气。"
+    chinese = _streamed(moon, SentenceSplitter(first_clause_words=6), step=1)
+    assert chinese == ["月球是地球唯一的天然卫星，", "它的大小约为地球的四分之一。", "月球上没有空气。"]
