@@ -36,7 +36,8 @@ def installed_choices(models: Iterable[InstalledModel], kind: str) -> list[Model
     """The installed models of one kind ("chat" or "speech"), for a provider."""
     choices = []
     for model in sorted((m for m in models if m.kind == kind), key=lambda m: m.title.lower()):
-        parts = [model.quantization, format_bytes(model.file_size)]
+        quant = "" if model.quantization in model.title else model.quantization  # titles often name it already
+        parts = [quant, format_bytes(model.file_size)]
         if kind == "speech" and model.languages:
             parts.append(model.languages)
         choices.append(

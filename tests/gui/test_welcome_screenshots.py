@@ -75,7 +75,6 @@ def test_screenshots_of_first_run_and_a_conversation(tmp_path, data_dir, chat_mo
 
 def _shoot(out: Path) -> None:
     sys.path.insert(0, str(REPO))
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from backend.conversations import ConversationStore
@@ -110,6 +109,7 @@ def _shoot(out: Path) -> None:
             time.sleep(0.02)
 
     def grab(name: str, root: bool = False) -> None:
+        window.repaint()  # a closed menu leaves its area to be repainted
         settle()
         target = "root" if root else hex(int(window.winId()))
         subprocess.run(["import", "-window", target, str(out / f"{name}.png")], check=True)
@@ -137,16 +137,12 @@ def _shoot(out: Path) -> None:
     seen["conversation"] = {"page": page(), "bubbles": len(pane.view.bubbles), "stats": pane.stats_bar.text()}
 
     picker = pane.model_picker
-    menu_texts: list[str] = []
-
-    def shoot_menu() -> None:
-        menu_texts.extend(a.text() for a in picker.menu.actions())
-        grab("model-picker", root=True)
-        picker.menu.close()
-
-    QTimer.singleShot(800, shoot_menu)
-    picker.button.showMenu()  # runs until the menu closes
-    seen["model-picker"] = {"menu": menu_texts}
+    picker.menu.aboutToShow.emit()  # what a click does first: fill the menu from the providers
+    picker.menu.popup(picker.button.mapToGlobal(picker.button.rect().bottomLeft()))  # not exec(): no nested loop
+    wait(picker.menu.isVisible, 10, "the model menu")
+    grab("model-picker", root=True)  # the menu is a window of its own
+    seen["model-picker"] = {"menu": [a.text() for a in picker.menu.actions()]}
+    picker.menu.hide()
 
     pane.new_conversation()
     grab("new-conversation")
