@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 
-from backend.llm import FLASH_ATTN_MODES, KV_CACHE_TYPES, ComputeOptions, LlmEngine, SamplingParams
+from backend.llm import ComputeOptions, LlmEngine, SamplingParams
 from bench import llama_cpp_c
 from bench.stats import summary
 
@@ -23,22 +23,6 @@ TEXT = (
     "Scientists could compare observations, correct each other's tables and build on results they had "
     "never seen in person. "
 )
-
-
-def add_compute_flags(parser) -> None:
-    """llama.cpp's own flags for the settings both sides run with (default: Hearth's defaults)."""
-    default = ComputeOptions()
-    parser.add_argument("-fa", "--flash-attn", choices=FLASH_ATTN_MODES, default=default.flash_attn)
-    parser.add_argument("-b", "--batch-size", type=int, default=default.n_batch)
-    parser.add_argument("-ub", "--ubatch-size", type=int, default=default.n_ubatch)
-    parser.add_argument("-ctk", "--cache-type-k", choices=KV_CACHE_TYPES, default=default.type_k)
-    parser.add_argument("-ctv", "--cache-type-v", choices=KV_CACHE_TYPES, default=default.type_v)
-
-
-def compute_of(args) -> ComputeOptions:
-    compute = ComputeOptions(args.flash_attn, args.batch_size, args.ubatch_size, args.cache_type_k, args.cache_type_v)
-    compute.check()
-    return compute
 
 
 def _prompt_of(engine: LlmEngine, n_tokens: int) -> str:

@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import c_compare
+from backend.cli.compute_flags import add_compute_flags, compute_of
 from bench.stats import FAIL, PASS, summary, verdict
 
 GOALS = {
@@ -47,7 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the JSON result to stdout")
     p.add_argument("--out", default="bench-results", help="folder for results.json and results.md")
     p.add_argument("--only", default="chat,llama,limit,startup,memory,dictation,voice,server")
-    c_compare.add_compute_flags(p)
+    add_compute_flags(p)  # the settings the llama section runs C and the chat path with
     return p
 
 
@@ -98,9 +98,11 @@ def _run(args) -> int:
             progress=log,
         )
     if "llama" in sections:
+        from bench import c_compare
+
         log("llama: the chat path vs llama.cpp's C llama-bench…")
         results["llama_c"] = c_compare.run(
-            chat_model, Path(args.out) / "cache", repeats=args.repeats, compute=c_compare.compute_of(args), progress=log
+            chat_model, Path(args.out) / "cache", repeats=args.repeats, compute=compute_of(args), progress=log
         )
     if "limit" in sections:
         from bench.bandwidth import decode_limit, memory_bandwidth_gbs

@@ -12,8 +12,9 @@ import threading
 from pathlib import Path
 
 from backend.cli import fail
+from backend.cli.compute_flags import add_compute_flags, compute_of
 from backend.errors import HearthError
-from backend.llm import DEFAULT_N_CTX, FLASH_ATTN_MODES, KV_CACHE_TYPES, ComputeOptions, LlmEngine, SamplingParams
+from backend.llm import DEFAULT_N_CTX, LlmEngine, SamplingParams
 from backend.models import bundled
 from backend.remote_engine import RemoteEngine
 from backend.remote_http import Endpoint, RemoteError, normalize_url, plain_http_to_public
@@ -33,27 +34,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("-t", "--threads", type=int, default=None, help="CPU threads (default: all cores, up to 4)")
     p.add_argument("-ngl", "--n-gpu-layers", type=int, default=0, help="layers to offload to the GPU (-1: all)")
-    compute = ComputeOptions()
-    p.add_argument(
-        "-fa", "--flash-attn", choices=FLASH_ATTN_MODES, default=compute.flash_attn,
-        help=f"flash attention (default {compute.flash_attn}: llama.cpp uses it where the device supports it)",
-    )  # fmt: skip
-    p.add_argument(
-        "-b", "--batch-size", type=int, default=compute.n_batch,
-        help=f"most prompt tokens per decode call (default {compute.n_batch})",
-    )  # fmt: skip
-    p.add_argument(
-        "-ub", "--ubatch-size", type=int, default=compute.n_ubatch,
-        help=f"prompt tokens computed at once (default {compute.n_ubatch})",
-    )  # fmt: skip
-    p.add_argument(
-        "-ctk", "--cache-type-k", choices=KV_CACHE_TYPES, default=compute.type_k,
-        help=f"KV cache type for K (default {compute.type_k})",
-    )  # fmt: skip
-    p.add_argument(
-        "-ctv", "--cache-type-v", choices=KV_CACHE_TYPES, default=compute.type_v,
-        help=f"KV cache type for V (default {compute.type_v}; a quantized V needs flash attention)",
-    )  # fmt: skip
+    add_compute_flags(p)
     p.add_argument("--temp", type=float, default=0.7)
     p.add_argument("--top-p", type=float, default=0.95)
     p.add_argument("--top-k", type=int, default=40)
@@ -123,8 +104,7 @@ def _load(args) -> LlmEngine | RemoteEngine:
         engine = RemoteEngine()
         engine.connect(remote_endpoint(args), args.model or "")
         return engine
-    compute = ComputeOptions(args.flash_attn, args.batch_size, args.ubatch_size, args.cache_type_k, args.cache_type_v)
-    compute.check()  # a bad combination is refused before the model is prepared or read
+    compute = compute_of(args)  # a bad combination is refused before the model is prepared or read
     path = Path(args.model) if args.model else bundled.ensure(bundled.DEFAULT_CHAT)
     engine = LlmEngine()
     engine.load(path, n_ctx=args.ctx_size, n_threads=args.threads, n_gpu_layers=args.n_gpu_layers, compute=compute)

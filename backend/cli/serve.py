@@ -9,6 +9,7 @@ from pathlib import Path
 
 from backend import paths
 from backend.cli import fail
+from backend.cli.compute_flags import add_compute_flags, compute_of
 from backend.errors import HearthError
 from backend.llm import DEFAULT_N_CTX
 from backend.llm_service import LlmService
@@ -37,6 +38,7 @@ def register(subparsers) -> None:
     p.add_argument("-c", "--ctx-size", type=int, default=DEFAULT_N_CTX, help="context length (default 4096)")
     p.add_argument("-t", "--threads", type=int, default=None, help="CPU threads (default: all cores, up to 4)")
     p.add_argument("-ngl", "--n-gpu-layers", type=int, default=0, help="layers to offload to the GPU (-1: all)")
+    add_compute_flags(p)
     p.add_argument("--max-waiting", type=int, default=4, help="requests that may wait before 503 (default 4)")
     p.set_defaults(func=run_serve)
 
@@ -54,11 +56,16 @@ def run_serve(args) -> int:
     server = None
     try:
         config.validate()
+        compute = compute_of(args)
         if args.speech_model and not Path(args.speech_model).is_file():
             return fail(f"speech model {args.speech_model} does not exist")
         print("hearth: loading the chat model…", file=sys.stderr, flush=True)
         model = llm.load(
-            args.model or "", n_ctx=args.ctx_size, n_threads=args.threads, n_gpu_layers=args.n_gpu_layers
+            args.model or "",
+            n_ctx=args.ctx_size,
+            n_threads=args.threads,
+            n_gpu_layers=args.n_gpu_layers,
+            compute=compute,
         ).result()
         if not args.no_speech:
             speech = SpeechQueue(args.speech_model, n_threads=args.threads, max_waiting=args.max_waiting)
