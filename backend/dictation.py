@@ -17,11 +17,11 @@
   ago); phrase ends are always transcribed, and a phrase that fills the window is always cut, so a
   loop that fell behind (a slow or busy machine) does only the passes that commit text and catches
   up in the pauses, where silence costs nothing. How far behind it is goes out with every update.
-- Each call's encoder window is fitted to its audio in steps of 256 frames (5.12 s): a 2 s phrase
-  costs a quarter of a 15 s window. Only multiples of 256 frames: whisper.cpp pads the window to that
-  and leaves the padding holding the previous call's encoder output, so other sizes make the same
-  audio read differently depending on the call before (measured: 6 of 20 re-reads changed at other
-  steps, none at 256).
+- Each call's encoder window is fitted to its audio in steps of 256 frames (5.12 s), two steps at
+  least: a 3 s phrase costs half of a 15 s window. Only multiples of 256 frames: whisper.cpp pads the
+  window to that and leaves the padding holding an earlier call's encoder output, so other sizes make
+  the same audio read differently depending on the call before (measured: 5 or 6 of 20 re-reads
+  changed at steps of 32-128 frames, none at 256).
 
 The microphone (audio.MicrophoneCapture) and the tests' simulated clip player go through the same
 `run_dictation` loop and `DictationSession`.
@@ -48,18 +48,21 @@ from backend.wer import normalize_words
 
 TOKENS_PER_SECOND_MAX = 8  # fast speech is ~5 tokens/s; more than this is a decoding loop
 ENCODER_CTX_STEP = 256  # whisper.cpp pads the decoder's view of the encoder output to a multiple of this
+# One step (5.12 s) made tiny.en loop on short phrases ("1. 1. 1.", "3, 3, 3, ..." from 0.7 s and 2.3 s
+# of "one two three"), which two steps and more did not.
+ENCODER_CTX_MIN = 2 * ENCODER_CTX_STEP
 PIECE = 5 * FRAME  # a backlog is taken in 0.1 s pieces, each with its own capture time
 
 
 def encoder_ctx_for(seconds: float) -> int:
-    """The encoder window of one live call: fitted to its audio, in whole steps of 256 frames.
+    """The encoder window of one live call: fitted to its audio, in whole steps of 256 frames, 512 at least.
 
     whisper.cpp's decoder attends to the encoder output padded to a multiple of 256 frames, and the
     padding still holds what an earlier, longer call wrote there, so with any other size the same audio
     reads differently depending on the call before. Whole steps have no padding (nor has the full 30 s
     window: its padding rows are never written)."""
     steps = -(-audio_ctx_for(seconds) // ENCODER_CTX_STEP)
-    return min(FULL_AUDIO_CTX, steps * ENCODER_CTX_STEP)
+    return min(FULL_AUDIO_CTX, max(ENCODER_CTX_MIN, steps * ENCODER_CTX_STEP))
 
 
 class PassKind(enum.Enum):

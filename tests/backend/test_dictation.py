@@ -217,14 +217,46 @@ def test_a_machine_too_slow_for_hypotheses_still_loses_no_phrase():
     assert final.dropped_seconds == 0 and final.audio_time == pytest.approx(len(audio) / SAMPLE_RATE, abs=0.02)
     hypotheses = [p for p in session.passes if p.kind is PassKind.HYPOTHESIS]
     assert all(p.lag_seconds <= session.config.catch_up_seconds for p in hypotheses)
-    assert max(u.lag_seconds for u in updates) > 2.0, "the lag it ran at was reported"
-    assert final.lag_seconds < 1.0, "it caught up in the pauses"
+    lags = [u.lag_seconds for u in updates]
+    assert max(lags) > 2.0, "the lag it ran at was reported"
+    assert max(lags[len(lags) // 2 :]) <= max(lags[: len(lags) // 2]) + 0.5, "it catches up in the pauses"
+
+
+class StepEngine:
+    """Hears a tone that steps up every second as one word per step ("ab", "ac", …, spelt unlike each
+    other), timed where the step is in the audio it is given, like Whisper reading speech."""
+
+    def transcribe(self, audio, **kwargs):
+        hop = FRAME_HOP
+        ks = [_step_of(audio[i : i + hop]) for i in range(0, len(audio) - hop + 1, hop)]
+        words, start = [], 0
+        for i in range(1, len(ks) + 1):
+            if i == len(ks) or ks[i] != ks[start]:
+                if (i - start) * hop >= 0.3 * SAMPLE_RATE:
+                    k = ks[start]
+                    words.append(Word(start * hop / SAMPLE_RATE, i * hop / SAMPLE_RATE, f" {STEP_WORDS[k]}"))
+                start = i
+        seconds = len(audio) / SAMPLE_RATE
+        return [Segment(0.0, seconds, "".join(w.text for w in words), tuple(words))]
+
+
+FRAME_HOP = 800  # 50 ms
+STEP_WORDS = [chr(97 + k // 26) + chr(97 + k % 26) for k in range(26 * 4)]
+
+
+def _step_of(frame: np.ndarray) -> int:
+    hz = np.argmax(np.abs(np.fft.rfft(frame))) * SAMPLE_RATE / len(frame)
+    return int(round((hz - 200) / 40))
+
+
+def steps(seconds: int) -> np.ndarray:
+    return np.concatenate([tone_at(1.0, 200 + 40 * k) for k in range(seconds)])
 
 
 def test_long_speech_on_a_slow_machine_is_still_committed_within_one_window():
-    # 60 s without a pause, every call 3 s: never caught up, so no hypotheses at all; the buffer is
-    # still committed and cut each time it fills the window.
-    machine = SlowMachine(np.concatenate([tone(60.0), silence(2.0)]), ScriptedEngine("on and on"), lambda s: 3.0)
+    # 60 s without a pause, every call 3 s: hypotheses only now and then, so the buffer is committed
+    # and cut each time it fills the window, and every word still comes out once, in order.
+    machine = SlowMachine(np.concatenate([steps(60), silence(2.0)]), StepEngine(), lambda s: 3.0)
     session = DictationSession(machine, clock=machine.clock)
     largest, committed_at = [0.0], []
 
@@ -235,11 +267,12 @@ def test_long_speech_on_a_slow_machine_is_still_committed_within_one_window():
 
     final = run_dictation(machine, session, watch, threading.Event())
 
+    assert final.committed.split() == STEP_WORDS[:60]
     assert final.dropped_seconds == 0
-    assert {p.kind for p in session.passes} >= {PassKind.FULL_WINDOW}
+    assert PassKind.FULL_WINDOW in {p.kind for p in session.passes}
     assert largest[0] <= session.config.buffer_seconds
     assert max(p.audio_seconds for p in session.passes) <= session.config.buffer_seconds
-    assert committed_at and committed_at[0] < 20.0 and len(committed_at) >= 4, committed_at
+    assert max(np.diff([0.0, *committed_at])) <= session.config.buffer_seconds, committed_at
 
 
 def test_stop_takes_in_what_was_captured_before_it():
@@ -258,6 +291,30 @@ def test_stop_takes_in_what_was_captured_before_it():
     final = run_dictation(machine, session, on_update, stop)
 
     assert final.committed.split() == ["hz300", "hz500"]
+
+
+@pytest.mark.slow
+def test_real_speech_on_a_much_slower_machine_loses_nothing(live_engine):
+    # The eight real clips, 1.5 s apart, on a machine where a Whisper call takes 1 s plus 0.3 s per
+    # second of audio (several times this one): behind most of the time, it must still commit every
+    # phrase, whole, as well as a fast machine does.
+    speech = Path(__file__).resolve().parent.parent / "data" / "speech"
+    wavs = sorted(speech.glob("*.wav"))
+    audio = np.concatenate([np.concatenate([decode_file(w), silence(1.5)]) for w in wavs])
+    reference = " ".join(w.with_suffix(".txt").read_text() for w in wavs)
+    machine = SlowMachine(audio, live_engine, cost=lambda seconds: 1.0 + 0.3 * seconds)
+    session = DictationSession(machine, DictationConfig(language="en"), clock=machine.clock)
+    updates = []
+
+    final = run_dictation(machine, session, updates.append, threading.Event())
+
+    errors, words = word_errors(reference, final.committed)
+    assert final.dropped_seconds == 0 and repeated_phrase(final.committed) is None, final.committed
+    assert errors / words <= 0.10, final.committed
+    assert max(u.lag_seconds for u in updates) > session.config.catch_up_seconds, "it did fall behind"
+    assert all(
+        p.lag_seconds <= session.config.catch_up_seconds for p in session.passes if p.kind is PassKind.HYPOTHESIS
+    )
 
 
 def test_device_loss_keeps_the_text_so_far():
