@@ -3,6 +3,7 @@ microphone path is tests/e2e/test_microphone.py)."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import numpy as np
@@ -71,6 +72,24 @@ def test_record_shows_words_grey_then_black_and_exports(qtbot, make_panel, tmp_p
     assert srt.startswith("1\n00:00:0") and "-->" in srt
     assert (tmp_path / "d.vtt").read_text().startswith("WEBVTT")
     assert wer(AEW_TEXT, (tmp_path / "d.txt").read_text()) <= 0.1
+
+
+class LateMicrophone(FakeMicrophone):
+    """Each block reaches the reader 5 s after it was captured: a computer that fell behind."""
+
+    @property
+    def captured_at(self) -> float:
+        return time.monotonic() - 5.0
+
+
+def test_a_recogniser_behind_the_voice_says_how_far_and_still_commits(qtbot, make_panel):
+    mic = LateMicrophone(decode_file(SPEECH / "arctic_aew_a0003.wav"))
+    panel = make_panel(lambda device: mic)
+
+    _record_until_committed(qtbot, panel, words=10)
+
+    assert wer(AEW_TEXT, panel.text()) <= 0.1
+    assert "s behind, catching up in the pauses" in panel.stats.text()
 
 
 def test_send_to_chat_copy_and_clear(qtbot, make_panel):
