@@ -228,6 +228,7 @@ class ModelManager(QWidget):
         splitter.addWidget(bottom)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)  # the compute settings never shrink below their rows
         self._update_actions()
         return splitter
 
