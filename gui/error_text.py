@@ -17,6 +17,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from backend.audio import AudioDeviceError, AudioFileError
 from backend.conversations import StorageError
 from backend.errors import ModelFileError, ModelLoadError
+from backend.job_queue import ServiceBusy
 from backend.llm import ContextOverflowError
 from backend.models.downloads import DownloadError
 
@@ -152,6 +153,40 @@ def _rules() -> list[_Rule]:
                     "error_text",
                     "The prompt is {tokens} tokens; this model's context holds {ctx}. Shorten it or raise the "
                     "context length.",
+                )
+            ),
+        ),
+        # the conversation database (a full or read-only disk)
+        _rule(
+            StorageError,
+            r"could not save to (?P<name>.+?): (?P<detail>.+)\. Free some disk space or make "
+            r"(?P<folder>.+) writable; .*",
+            _t(
+                QT_TRANSLATE_NOOP(
+                    "error_text",
+                    "Could not save to {name}: {detail}. Free some disk space or make {folder} writable; what was "
+                    "saved before is safe.",
+                )
+            ),
+        ),
+        _rule(
+            StorageError,
+            r"cannot open the conversation database (?P<path>.+?): (?P<detail>.+)\. Nothing in it was changed\..*",
+            _t(
+                QT_TRANSLATE_NOOP(
+                    "error_text",
+                    "Cannot open the conversation database {path}: {detail}. Nothing in it was changed. Check that "
+                    "its folder is writable and its disk is not full.",
+                )
+            ),
+        ),
+        # the engine's queue
+        _rule(
+            ServiceBusy,
+            r"(?P<what>.+) is busy: (?P<count>\d+) requests are already waiting; try again in (?P<seconds>\d+) s",
+            _t(
+                QT_TRANSLATE_NOOP(
+                    "error_text", "The engine is busy: {count} requests are already waiting; try again in {seconds} s."
                 )
             ),
         ),

@@ -2821,6 +2821,10 @@ Click to switch to another model.</source>
         <translation>无法列出音频设备：{detail}</translation>
     </message>
     <message>
+        <source>Cannot open the conversation database {path}: {detail}. Nothing in it was changed. Check that its folder is writable and its disk is not full.</source>
+        <translation>无法打开对话数据库 {path}：{detail}。其中的内容没有任何改动。请检查其所在文件夹是否可写、磁盘是否已满。</translation>
+    </message>
+    <message>
         <source>Cannot open the input device: {detail}</source>
         <translation>无法打开输入设备：{detail}</translation>
     </message>
@@ -2847,6 +2851,10 @@ Click to switch to another model.</source>
     <message>
         <source>Cannot type into other applications: osascript was not found.</source>
         <translation>无法向其他应用输入文字：未找到 osascript。</translation>
+    </message>
+    <message>
+        <source>Could not save to {name}: {detail}. Free some disk space or make {folder} writable; what was saved before is safe.</source>
+        <translation>无法保存到 {name}：{detail}。请释放一些磁盘空间，或让 {folder} 可写；之前保存的内容是安全的。</translation>
     </message>
     <message>
         <source>No microphone found: connect one or pick an input device.</source>
@@ -2883,6 +2891,10 @@ Click to switch to another model.</source>
     <message>
         <source>The download failed: {detail}</source>
         <translation>下载失败：{detail}</translation>
+    </message>
+    <message>
+        <source>The engine is busy: {count} requests are already waiting; try again in {seconds} s.</source>
+        <translation>引擎正忙：已有 {count} 个请求在等待；请在 {seconds} 秒后重试。</translation>
     </message>
     <message>
         <source>The input device accepts none of the usual sample rates (8–48 kHz).</source>

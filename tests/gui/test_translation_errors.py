@@ -90,3 +90,21 @@ def test_english_keeps_the_backends_own_words(qapp, tmp_path):
         assert error_text(ModelFileError("something new")) == "something new"
     finally:
         i18n.install(qapp, "system")
+
+
+def test_a_busy_engine_is_chinese(chinese):
+    from backend.job_queue import JobQueue, ServiceBusy
+
+    release = threading.Event()
+    queue = JobQueue(object(), name="test-busy", max_waiting=1)
+    try:
+        queue.submit(lambda _engine: release.wait(10), None)  # runs until released
+        time_out = threading.Event()
+        while not queue.busy and not time_out.wait(0.01):
+            pass
+        queue.submit(lambda _engine: None, None)  # waits: the queue is full
+        said = error_text(_raised(lambda: queue.submit(lambda _engine: None, None), ServiceBusy))
+    finally:
+        release.set()
+        queue.close()
+    assert said.startswith("引擎正忙：已有 1 个请求在等待"), said
