@@ -2717,7 +2717,7 @@ Click to switch to another model.</source>
     </message>
     <message>
         <source>You are chatting with {0} ({1}), running {2} of this computer.</source>
-        <translation>你正在与 {0}（{1}）聊天，它运行在这台电脑的{2}。</translation>
+        <translation>你正在与 {0}（{1}）聊天，它运行在这台电脑的 {2}。</translation>
     </message>
     <message>
         <source>You are chatting with {0} on {1}: what you send goes to that server.</source>
