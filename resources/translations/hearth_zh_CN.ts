@@ -210,11 +210,11 @@
     </message>
     <message>
         <source>Prompt tokens</source>
-        <translation>提示词词元数</translation>
+        <translation>提示词的词元数</translation>
     </message>
     <message>
         <source>Prompt tokens (pp)</source>
-        <translation>提示词词元数（pp）</translation>
+        <translation>提示词的词元数（pp）</translation>
     </message>
     <message>
         <source>Repetitions</source>
@@ -490,7 +490,7 @@ Benchmark running: chat replies wait until it ends.</source>
     </message>
     <message>
         <source>Prompt tokens computed at once (-ub): larger can read a long prompt faster and needs a larger compute buffer. Stop is honoured between these steps.</source>
-        <translation>一次计算的提示词词元数（-ub）：越大读取长提示词越快，但需要更大的计算缓冲区。“停止”在这些步骤之间生效。</translation>
+        <translation>一次计算的提示词的词元数（-ub）：越大读取长提示词越快，但需要更大的计算缓冲区。“停止”在这些步骤之间生效。</translation>
     </message>
     <message>
         <source>Reload with these settings</source>
@@ -502,7 +502,7 @@ Benchmark running: chat replies wait until it ends.</source>
     </message>
     <message>
         <source>The most prompt tokens llama.cpp takes in one call (-b).</source>
-        <translation>llama.cpp 单次调用最多接收的提示词词元数（-b）。</translation>
+        <translation>llama.cpp 单次调用最多接收的提示词的词元数（-b）。</translation>
     </message>
     <message>
         <source>This llama.cpp build has no GPU backend: every layer runs on the CPU</source>
