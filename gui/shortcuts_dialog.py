@@ -90,6 +90,8 @@ def collect(window: QWidget) -> list[tuple[str, str, str]]:
         # Panels describe their shortcuts with whatsThis ("Section: what it does").
         described = shortcut.whatsThis() or shortcut.objectName()
         section, _, text = described.partition(": ")
+        if not text:  # a translation may use the full-width colon
+            section, _, text = described.partition("：")
         rows.append(
             (section if text else QCoreApplication.translate("ShortcutsDialog", "Window"), text or described, key_text)
         )
