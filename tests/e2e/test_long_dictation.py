@@ -22,11 +22,11 @@ from backend.wer import normalize_words, wer
 ROOT = Path(__file__).resolve().parent.parent.parent
 CI = os.environ.get("CI") == "true"
 
-# Known defect, issue 9 still open: at real time on 2 cores the live policy falls behind on this
-# session (about 100 s of its 3.4 min dropped, with 1 or 2 Whisper threads alike), so words are lost.
-# The tests run in every CI and say so; remove the mark once the policy keeps up.
-KEEPS_UP = pytest.mark.xfail(reason="issue 9: live dictation drops audio at real time on this session", strict=False)
-pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(420), KEEPS_UP]
+# Catching up after the playing ends: on a quiet 2-core machine the text is a second or two behind
+# the voice; on one loaded by other programs it can be a minute behind, and nothing is dropped, so
+# the last minute is transcribed after the Stop. That is what the room below is for.
+CATCH_UP_SECONDS = 240
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(300 + CATCH_UP_SECONDS)]
 
 
 def _prerequisites() -> str | None:
@@ -91,7 +91,7 @@ def dictated(sink, speech_model_path, tmp_path_factory):
         while "listening" not in (line := proc.stderr.readline()):
             assert line and time.monotonic() < deadline, f"dictate did not start: {line!r}"
         subprocess.run(["paplay", f"--device={sink}", str(wav)], check=True, timeout=session.seconds + 60)
-        out, err = proc.communicate(timeout=90)
+        out, err = proc.communicate(timeout=CATCH_UP_SECONDS)
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -133,6 +133,7 @@ def test_a_three_minute_session_comes_out_whole_without_repeats(dictated, speech
 def test_nothing_was_dropped_and_commits_kept_coming(dictated):
     session, updates = dictated
     assert updates[-1]["dropped_seconds"] == 0
+    assert all(u["lag"] >= 0 for u in updates), "every line says how far behind the voice it is"
     commit_times = [u["audio_time"] for u in updates if u["latency"] is not None]
     gaps = np.diff([0.0, *commit_times])
     # The longest phrase runs 40 s without a pause; text must keep being committed during it.
