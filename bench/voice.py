@@ -115,6 +115,8 @@ def run(turns: int = 10, progress=print) -> dict:
         capture.start()
         params = SamplingParams(temperature=0.0, seed=1, max_tokens=60)
         timeline = _Timeline()
+        played: list = []  # Spoken, with the hand-over time the loop's events leave out
+        speech.on_spoken = played.append
         responder = ChatResponder(service, params)
         _instrument(timeline, responder, speech)
         loop = VoiceLoop(capture, whisper, responder, speech, VoiceConfig(), events.append)
@@ -146,7 +148,8 @@ def run(turns: int = 10, progress=print) -> dict:
                 if sent:
                     marks["sent"] = sent[0].at
                 if spoken:
-                    marks["handed"] = spoken[0].handed_at or spoken[0].started_at
+                    first_played = next(p for p in played if p.started_at == spoken[0].started_at)
+                    marks["handed"] = first_played.handed_at or first_played.started_at
                     marks["sound"] = spoken[0].started_at
                 components = {k: round(marks[k] - speech_end, 3) for k in COMPONENTS if k in marks}
                 rows.append(

@@ -11,7 +11,13 @@ import pytest
 
 from backend.cer import cer
 from backend.speech import SAMPLE_RATE, WhisperEngine
-from backend.speech_out import EspeakSynthesizer, SpeechOutput, default_voice_id, resample, to_pinyin
+from backend.speech_out import (
+    MandarinSynthesizer,
+    SpeechOutput,
+    default_voice_id,
+    resample,
+    to_pinyin,
+)
 
 SENTENCE = "请把这份报告发给我的同事。"
 
@@ -52,11 +58,11 @@ def test_a_chinese_sentence_in_an_english_voiced_reply_is_read_in_mandarin(base)
     player = Recorder()
     out = SpeechOutput(default_voice_id(), player=player)  # Piper's English Joe where installed
     out.say(SENTENCE)
+    out.say("Spiders have eight legs.")
     assert out.wait_idle(120)
     out.close()
-    ((samples, rate),) = player.played
-    understood = heard(base, samples, rate)
-    letters, letters_rate = EspeakSynthesizer("cmn").synthesize(SENTENCE)  # how it was read before
-    misheard = heard(base, letters, letters_rate)
-    assert cer(SENTENCE, understood) <= 0.75, understood
-    assert cer(SENTENCE, understood) < cer(SENTENCE, misheard), (understood, misheard)
+    (chinese, rate), (english, _) = player.played
+    understood = heard(base, chinese, rate)
+    assert cer(SENTENCE, understood) <= 0.75, understood  # the bound of the multilingual Whisper test
+    assert np.array_equal(chinese, MandarinSynthesizer().synthesize(SENTENCE)[0]), "not the pinyin voice"
+    assert len(english) > 0.5 * rate, "the English sentence after it is still spoken"
