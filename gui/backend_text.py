@@ -9,11 +9,23 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtCore import QCoreApplication, QLocale, QObject
 
 from backend.chat_model_status import ChatModelStatus
 from backend.hardware import FITS, TIGHT, WONT_FIT, FitEstimate
 from backend.units import GB, MB
+
+
+class Counts(QObject):
+    """Counted words with their plural forms. A QObject's tr(), because lupdate marks a plural only in tr()
+    (QCoreApplication.translate with a variable count is extracted as a plain string, one form for all)."""
+
+    def threads(self, n: int) -> str:
+        return self.tr("%n thread(s)", "", n)
+
+
+def threads_text(n: int) -> str:
+    return Counts().threads(n)
 
 
 def size_text(n_bytes: int | None) -> str:
@@ -93,11 +105,14 @@ def model_summary(status: ChatModelStatus) -> str:
         compute = QCoreApplication.translate("backend_text", "CPU")
     else:
         compute = QCoreApplication.translate("backend_text", "CPU (no GPU backend in this build)")
-    threads = status.n_threads  # a plain name: lupdate skips a translate() whose count is an expression
-    line = QCoreApplication.translate(
-        "backend_text", "{name} · {quantization} · {compute} · %n thread(s) · ctx {ctx}", "", threads
+    line = QCoreApplication.translate("backend_text", "{name} · {quantization} · {compute} · {threads} · ctx {ctx}")
+    line = line.format(
+        name=status.name,
+        quantization=status.quantization,
+        compute=compute,
+        threads=threads_text(status.n_threads),
+        ctx=status.n_ctx,
     )
-    line = line.format(name=status.name, quantization=status.quantization, compute=compute, ctx=status.n_ctx)
     if status.inferred_family:
         line += QCoreApplication.translate("backend_text", " · template inferred ({family})").format(
             family=status.inferred_family

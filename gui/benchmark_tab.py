@@ -41,6 +41,7 @@ from backend.errors import HearthError
 from backend.llama_bench import CACHE_TYPES, FLASH_ATTN, BenchSettings
 from backend.llama_bench_report import record, render, table_rows, whisper_rows
 from gui import icons
+from gui.backend_text import threads_text
 from gui.error_text import error_text
 from gui.widgets.bench_chart import BenchChart, Series
 
@@ -84,8 +85,7 @@ def _numbers(text: str, name: str, minimum: int) -> list[int]:
 
 def series_label(rec: dict) -> str:
     """Model plus the settings that tell two lines apart (threads always; the rest when not llama-bench's default)."""
-    count = rec["n_threads"]  # a plain name: lupdate skips a translate() whose count is an expression
-    threads = QCoreApplication.translate("BenchmarkTab", "%n thread(s)", "", count)
+    threads = threads_text(rec["n_threads"])
     if rec["kind"] == "whisper":
         return f"{rec['model_type']}, {threads}"
     defaults = BenchSettings(n_threads=1)

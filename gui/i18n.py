@@ -56,10 +56,12 @@ def install(app: QCoreApplication, language: str) -> QLocale:
     QLocale.setDefault(locale)
     own = QTranslator(app)
     qm_dir = _compiled_dir()
-    if qm_dir and own.load(locale, CATALOG, "_", str(qm_dir)):
+    # English (and the C locale, which is English) loads hearth_en: the source text's plural forms.
+    english = locale.language() in (QLocale.C, QLocale.English)
+    if qm_dir and (own.load(f"{CATALOG}_en", str(qm_dir)) if english else own.load(locale, CATALOG, "_", str(qm_dir))):
         app.installTranslator(own)
         _installed.append(own)
-    elif _wants_translation(locale):
+    elif english or _wants_translation(locale):
         log.warning("no Hearth translation for %s found in %s", locale.name(), qm_dir)
     qt = QTranslator(app)
     if qt.load(locale, "qtbase", "_", QLibraryInfo.path(QLibraryInfo.TranslationsPath)):

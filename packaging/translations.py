@@ -4,7 +4,8 @@
     .venv/bin/python packaging/translations.py compile  # pyside6-lrelease: the .qm files the app loads
 
 No source locations and sorted messages, so the .ts changes only when a string does (the test suite
-checks that running `update` leaves it unchanged and that no entry is unfinished).
+checks that running `update` leaves it unchanged and that no entry is unfinished). English needs a
+catalog too, for its plurals only: "%n token(s)" is "1 token" / "8 tokens" (lupdate -pluralonly).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "resources" / "translations"
-LANGUAGES = ("zh_CN",)
+LANGUAGES = ("zh_CN", "en")
+PLURALS_ONLY = ("en",)  # the source language: only its plural forms need writing
 
 
 def sources() -> list[Path]:
@@ -35,6 +37,7 @@ def lupdate_command(ts: Path) -> list[str]:
         "none",
         "-sort-messages",
         "-no-obsolete",
+        *(["-pluralonly"] if language in PLURALS_ONLY else []),
         "-source-language",
         "en",
         "-target-language",

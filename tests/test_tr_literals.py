@@ -44,9 +44,10 @@ def problems_in(source: str, filename: str = "<source>") -> list[str]:
         if len(node.args) <= index:
             found.append(f"{where}: {name}() without its text")
             continue
-        if name == "translate" and len(node.args) > 3 and not isinstance(node.args[3], ast.Name | ast.Constant):
+        if name == "translate" and len(node.args) > 3 and not isinstance(node.args[3], ast.Constant):
             found.append(
-                f"{where}: translate()'s count must be a plain name: lupdate skips {ast.unparse(node.args[3])}"
+                f"{where}: a plural needs self.tr() in a QObject: lupdate reads translate()'s count "
+                f"{ast.unparse(node.args[3])} as no plural at all"
             )
         for arg in literal_args:
             if isinstance(arg, ast.JoinedStr):
@@ -75,6 +76,7 @@ def test_the_lint_catches_what_never_matches():
         "        QCoreApplication.translate('Ctx', text)  # tr-lint: marked\n"
         "        QCoreApplication.translate('Ctx', '%n file(s)', '', len(files))\n"
         "        QCoreApplication.translate('Ctx', '%n file(s)', '', count)\n"
+        "        self.tr('%n file(s)', '', len(files))\n"
     )
     problems = problems_in(source)
-    assert [p.split(":")[1] for p in problems] == ["3", "4", "5", "6", "7", "11"], problems
+    assert [p.split(":")[1] for p in problems] == ["3", "4", "5", "6", "7", "11", "12"], problems

@@ -97,10 +97,6 @@
 <context>
     <name>BenchmarkTab</name>
     <message>
-        <source>%n thread(s)</source>
-        <translation>%n 个线程</translation>
-    </message>
-    <message>
         <source>Batch</source>
         <translation>批大小</translation>
     </message>
@@ -645,6 +641,15 @@ Benchmark running: chat replies wait until it ends.</source>
     <message>
         <source>Top-p</source>
         <translation>Top-p</translation>
+    </message>
+</context>
+<context>
+    <name>Counts</name>
+    <message numerus="yes">
+        <source>%n thread(s)</source>
+        <translation>
+            <numerusform>%n 个线程</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2806,8 +2811,8 @@ Click to switch to another model.</source>
         <translation>{name} · 远程，位于 {server}</translation>
     </message>
     <message>
-        <source>{name} · {quantization} · {compute} · %n thread(s) · ctx {ctx}</source>
-        <translation>{name} · {quantization} · {compute} · %n 个线程 · 上下文 {ctx}</translation>
+        <source>{name} · {quantization} · {compute} · {threads} · ctx {ctx}</source>
+        <translation>{name} · {quantization} · {compute} · {threads} · 上下文 {ctx}</translation>
     </message>
 </context>
 <context>

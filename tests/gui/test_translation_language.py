@@ -114,3 +114,26 @@ def test_dictation_expects_the_language_the_user_chose_for_the_window(qtbot, dat
         assert panel.language_combo.currentData() == "zh"
     finally:
         panel.shutdown()
+
+
+def test_english_plurals_read_as_english(qtbot, qapp):
+    """'%n token(s)' is the source text; hearth_en gives it English's two forms (also for C/POSIX)."""
+    from backend.chat_session import LiveStats
+    from gui.backend_text import threads_text
+    from gui.widgets.stats_bar import StatsBar
+
+    for language in ("en", "system"):
+        i18n.install(qapp, language)
+        bar = StatsBar()
+        qtbot.addWidget(bar)
+        shown = []
+        for tokens in (1, 8):
+            bar.show_stats(LiveStats(1, 100.0, 50.0, 20.0, tokens, 30, 4096), live=True)
+            shown.append(bar.labels["tokens"].text())
+        assert shown == ["1 token", "8 tokens"], (language, shown)
+        assert [threads_text(1), threads_text(2)] == ["1 thread", "2 threads"]
+    i18n.install(qapp, "zh_CN")
+    try:
+        assert threads_text(2) == "2 个线程"
+    finally:
+        i18n.install(qapp, "system")
