@@ -18,7 +18,7 @@ def test_the_stats_bar_shows_only_figures_that_exist(qtbot):
 
     # Early in a reply: the first token is out, the prompt speed not measured yet.
     bar.show_stats(LiveStats(1, 812.0, 0.0, 9.5, 3, 40, 4096), live=True)
-    assert bar.text() == "TTFT 812 ms | <b>9.5 t/s</b> | 3 token(s) | ctx 40/4096"
+    assert bar.text() == "TTFT 812 ms | <b>9.5 t/s</b> | 3 tokens | ctx 40/4096"
     assert not bar.labels["prompt"].isVisible() and bar.sparkline.isVisible()
 
     done = GenerationStats(ttft_ms=812.0, generated_tokens=30, n_ctx=4096, prompt_tokens=40, prompt_eval_ms=400.0)
