@@ -54,15 +54,16 @@ ENCODER_CTX_MIN = 2 * ENCODER_CTX_STEP
 PIECE = 5 * FRAME  # a backlog is taken in 0.1 s pieces, each with its own capture time
 
 
-def encoder_ctx_for(seconds: float) -> int:
-    """The encoder window of one live call: fitted to its audio, in whole steps of 256 frames, 512 at least.
+def encoder_ctx_for(seconds: float, cap: int = FULL_AUDIO_CTX) -> int:
+    """The encoder window of one live call: fitted to its audio, in whole steps of 256 frames, 512 at
+    least, and never more than `cap` (the window the model's "Audio context" setting allows).
 
     whisper.cpp's decoder attends to the encoder output padded to a multiple of 256 frames, and the
     padding still holds what an earlier, longer call wrote there, so with any other size the same audio
     reads differently depending on the call before. Whole steps have no padding (nor has the full 30 s
     window: its padding rows are never written)."""
     steps = -(-audio_ctx_for(seconds) // ENCODER_CTX_STEP)
-    return min(FULL_AUDIO_CTX, max(ENCODER_CTX_MIN, steps * ENCODER_CTX_STEP))
+    return min(cap, FULL_AUDIO_CTX, max(ENCODER_CTX_MIN, steps * ENCODER_CTX_STEP))
 
 
 class PassKind(enum.Enum):
@@ -518,7 +519,7 @@ class DictationSession:
     def _words(self, audio: np.ndarray, kind: PassKind) -> list[Word]:
         seconds = len(audio) / SAMPLE_RATE
         lag = self.lag_seconds
-        ctx = encoder_ctx_for(seconds)
+        ctx = encoder_ctx_for(seconds, audio_ctx_for(self.config.window_seconds))
         started = time.perf_counter()
         segments = self.engine.transcribe(
             audio,

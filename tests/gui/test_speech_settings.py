@@ -76,7 +76,8 @@ def test_threads_and_audio_context_apply_to_live_dictation(qtbot, make_panel, wh
     qtbot.waitUntil(lambda: not panel.recording, timeout=30_000)
     window = audio_ctx_for(live_window_seconds(saved))
     assert window == 640, "the live window is the saved audio context"
-    assert whisper_calls and all(c == {"threads": 1, "audio_ctx": 640} for c in whisper_calls), whisper_calls
+    # Each pass's window is fitted to its audio (backend.dictation.encoder_ctx_for), within the setting.
+    assert whisper_calls and all(c["threads"] == 1 and c["audio_ctx"] <= 640 for c in whisper_calls), whisper_calls
 
 
 def test_without_settings_files_get_the_full_window_and_dictation_its_own(qtbot, make_panel, whisper_calls, tmp_path):
@@ -86,7 +87,7 @@ def test_without_settings_files_get_the_full_window_and_dictation_its_own(qtbot,
     panel.record_button.click()
     qtbot.waitUntil(lambda: not panel.recording, timeout=30_000)
     live = {c["audio_ctx"] for c in whisper_calls}
-    assert live == {audio_ctx_for(live_window_seconds(ModelSettings()))}, live
+    assert live and max(live) <= audio_ctx_for(live_window_seconds(ModelSettings())), live
     whisper_calls.clear()
     panel.file_edit.setText(str(SPEECH / "sr_one_two_three.wav"))
     panel.output_edit.setText(str(tmp_path / "out"))
