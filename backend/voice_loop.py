@@ -12,7 +12,8 @@ is spoken sentence by sentence -> listen again.
   (talk-llama's audio.clear()), so Hearth never answers itself.
 - Push-to-talk: with `push_to_talk` only the audio while the key is held counts; in hands-free mode a
   held key (the window's hold-to-talk) keeps the pause from sending, and letting go sends.
-- A message whose last word is "cancel" is dropped, not sent (as is drop_message(), the window's Esc).
+- A message that ends in "cancel" (or "cancelled", "cancel that") is dropped, not sent (as is
+  drop_message(), the window's Esc).
 
 Threads: `run()` reads the microphone and runs Whisper on the caller's thread (the speech engine's
 one thread); the chat model runs on LlmService's thread; speech on SpeechOutput's threads. Events go
@@ -54,7 +55,8 @@ FIRST_CLAUSE_WORDS = 6
 class VoiceConfig:
     send_pause_seconds: float = 1.2  # of silence after the last word before a message is sent
     mute_tail_seconds: float = 0.3  # the mic stays deaf this long after the speaker went quiet
-    cancel_words: tuple[str, ...] = ("cancel",)
+    # Whisper often hears a final "cancel" as one of its inflections, or the speaker adds "that"/"it".
+    cancel_words: tuple[str, ...] = ("cancel", "cancelled", "canceled", "cancelling", "canceling")
     push_to_talk: bool = False
     early_start: bool = True  # start the reply at the phrase's end, speak it once the pause confirms it
     dictation: DictationConfig = field(default_factory=DictationConfig)
@@ -359,6 +361,8 @@ class VoiceLoop:
 
     def _is_cancel(self, message: str) -> bool:
         words = normalize_words(message)
+        if len(words) > 1 and words[-1] in ("that", "it"):
+            words = words[:-1]
         return bool(words) and words[-1] in self.config.cancel_words
 
     def _new_session(self, keep_turn: bool = False) -> None:
