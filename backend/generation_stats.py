@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
 
@@ -89,3 +91,43 @@ class GenerationStats:
                 f"{self.prompt_eval_tokens + self.generated_tokens:5d} tokens",
             ]
         )
+
+
+class TimedPieces:
+    """What every engine's generation shares: live t/s, and final timings however the stream ends.
+
+    A subclass (a dataclass) has `stats`, `started`, `first_token_at`, `last_token_at` and yields its
+    text pieces from `_run()`."""
+
+    stats: GenerationStats
+    started: float
+    first_token_at: float | None
+    last_token_at: float | None
+
+    def live_tokens_per_second(self, now: float | None = None) -> float:
+        if self.first_token_at is None or self.stats.generated_tokens < 2:
+            return 0.0
+        elapsed = (now or time.perf_counter()) - self.first_token_at
+        return (self.stats.generated_tokens - 1) / elapsed if elapsed > 0 else 0.0
+
+    def __iter__(self) -> Iterator[str]:
+        stats = self.stats
+        try:
+            yield from self._run()
+        except Exception:
+            stats.stop_reason = StopReason.ERROR
+            raise
+        finally:
+            stats.total_ms = (time.perf_counter() - self.started) * 1000
+            measured = self.first_token_at is not None and self.last_token_at is not None
+            if measured and not self._eval_reported():
+                stats.eval_ms = (self.last_token_at - self.first_token_at) * 1000
+            if stats.stop_reason is None:
+                stats.stop_reason = StopReason.STOPPED
+
+    def _run(self) -> Iterator[str]:
+        raise NotImplementedError
+
+    def _eval_reported(self) -> bool:
+        """True when the engine reported its own generation time (a server's timings), kept as is."""
+        return False

@@ -24,7 +24,7 @@ import jinja2
 from backend.chat_template import RenderedPrompt, render_chat
 from backend.defaults import DEFAULT_N_CTX, default_threads
 from backend.errors import HearthError, ModelLoadError
-from backend.generation_stats import GenerationStats, StopReason
+from backend.generation_stats import GenerationStats, StopReason, TimedPieces
 from backend.models.gguf_info import GgufInfo, read_gguf_info
 
 
@@ -175,7 +175,7 @@ class _StopStringFilter:
 
 
 @dataclass
-class Generation:
+class Generation(TimedPieces):
     """An iterator of text pieces; `stats` is live while it runs and final after it ends."""
 
     engine: LlmEngine
@@ -190,28 +190,6 @@ class Generation:
     grammar: object | None = None  # a llama_cpp.LlamaGrammar the reply must follow (the server's JSON mode)
     first_token_at: float | None = field(default=None)
     last_token_at: float | None = field(default=None)
-
-    def live_tokens_per_second(self, now: float | None = None) -> float:
-        if self.first_token_at is None or self.stats.generated_tokens < 2:
-            return 0.0
-        now = now or time.perf_counter()
-        elapsed = now - self.first_token_at
-        return (self.stats.generated_tokens - 1) / elapsed if elapsed > 0 else 0.0
-
-    def __iter__(self) -> Iterator[str]:
-        stats = self.stats
-        try:
-            yield from self._run()
-        except Exception:
-            stats.stop_reason = StopReason.ERROR
-            raise
-        finally:
-            end = time.perf_counter()
-            stats.total_ms = (end - self.started) * 1000
-            if self.first_token_at is not None and self.last_token_at is not None:
-                stats.eval_ms = (self.last_token_at - self.first_token_at) * 1000
-            if stats.stop_reason is None:
-                stats.stop_reason = StopReason.STOPPED
 
     def _run(self) -> Iterator[str]:
         engine, llm, stats, params = self.engine, self.engine._llm, self.stats, self.params

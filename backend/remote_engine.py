@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from backend.errors import ModelLoadError
-from backend.generation_stats import GenerationStats, StopReason
+from backend.generation_stats import GenerationStats, StopReason, TimedPieces
 from backend.llm import LoadedModel, SamplingParams
 from backend.models.gguf_info import GgufInfo
 from backend.remote_http import Endpoint, RemoteError, Request, list_models
@@ -67,7 +67,7 @@ def _remote_model(endpoint: Endpoint, entry: dict, connect_ms: float) -> RemoteM
 
 
 @dataclass
-class RemoteGeneration:
+class RemoteGeneration(TimedPieces):
     """An iterator of text pieces from one streamed request; `stats` is live while it runs, final after."""
 
     endpoint: Endpoint
@@ -84,25 +84,8 @@ class RemoteGeneration:
     last_token_at: float | None = None
     _reported: bool = False  # the server sent its own timings
 
-    def live_tokens_per_second(self, now: float | None = None) -> float:
-        if self.first_token_at is None or self.stats.generated_tokens < 2:
-            return 0.0
-        elapsed = (now or time.perf_counter()) - self.first_token_at
-        return (self.stats.generated_tokens - 1) / elapsed if elapsed > 0 else 0.0
-
-    def __iter__(self) -> Iterator[str]:
-        stats = self.stats
-        try:
-            yield from self._run()
-        except Exception:
-            stats.stop_reason = StopReason.ERROR
-            raise
-        finally:
-            stats.total_ms = (time.perf_counter() - self.started) * 1000
-            if not self._reported and self.first_token_at is not None and self.last_token_at is not None:
-                stats.eval_ms = (self.last_token_at - self.first_token_at) * 1000
-            if stats.stop_reason is None:
-                stats.stop_reason = StopReason.STOPPED
+    def _eval_reported(self) -> bool:
+        return self._reported
 
     def _run(self) -> Iterator[str]:
         if self.grammar is not None:
