@@ -11,6 +11,7 @@ import threading
 from dataclasses import dataclass
 
 from backend.dictation import DictationConfig
+from backend.remote_http import Endpoint
 from backend.settings import ModelSettings
 from backend.speech import AUDIO_CTX_MARGIN, ENCODER_FRAMES_PER_SECOND, FULL_AUDIO_CTX
 
@@ -93,3 +94,4 @@ class FileJobRequest:
     formats: tuple[str, ...]
     options: SpeechOptions
     cancel: threading.Event
+    server: Endpoint | None = None  # transcribe on this OpenAI-compatible server instead of here

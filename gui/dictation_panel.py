@@ -34,6 +34,7 @@ from backend.defaults import SPOKEN_LANGUAGES, WHISPER_FRAMES_PER_SECOND, defaul
 from backend.errors import HearthError
 from backend.file_transcription import OutputExistsError, check_output_path
 from backend.models import bundled, registry
+from backend.remote_servers import ServerStore
 from backend.settings import Settings
 from backend.speech import Segment
 from backend.speech_jobs import (
@@ -184,6 +185,9 @@ class DictationPanel(QWidget):
         self.transcribe_button.clicked.connect(self.start_file_transcription)
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.clicked.connect(self.cancel_file_transcription)
+        self.where_combo = QComboBox()  # this computer, or a server added in Models → Servers
+        self.where_combo.setAccessibleName(self.tr("Transcribe on"))
+        self._fill_where()
         self.file_progress = QProgressBar()
         self.file_status = QLabel()
         self.file_status.setObjectName("file_status")
@@ -202,6 +206,7 @@ class DictationPanel(QWidget):
         for check in self.format_checks.values():
             row2.addWidget(check)
         row3 = QHBoxLayout()
+        row3.addWidget(self.where_combo)
         row3.addWidget(self.transcribe_button)
         row3.addWidget(self.cancel_button)
         row3.addWidget(self.file_progress, 1)
@@ -251,6 +256,11 @@ class DictationPanel(QWidget):
         self.clear_button.setEnabled(has_text and not self.recording)
         self.transcribe_button.setEnabled(not busy and bool(self.file_edit.text().strip()))
         self.cancel_button.setEnabled(self.transcribing)
+        self.where_combo.setEnabled(not busy)
+        if busy:
+            self.where_combo.setToolTip(self.tr("Wait for the recording or the file in progress to finish"))
+        else:
+            self._fill_where()
         # Disabled controls say why.
         nothing = self.tr("Nothing transcribed yet: press Record and speak")
         self.copy_button.setToolTip(self.tr("Copy the text") if has_text else nothing)
@@ -598,6 +608,25 @@ class DictationPanel(QWidget):
         if path:
             self.output_edit.setText(str(Path(path).with_suffix("")))
 
+    def _fill_where(self) -> None:
+        """This computer first, then the servers added in Models → Servers (read again each time the tab shows)."""
+        chosen = self.where_combo.currentData()
+        self.where_combo.clear()
+        self.where_combo.addItem(self.tr("On this computer"), "")
+        for server in ServerStore(self.settings).servers():
+            self.where_combo.addItem(self.tr("On {server} (remote)").format(server=server.name), server.url)
+        self.where_combo.setCurrentIndex(max(0, self.where_combo.findData(chosen)))
+        self.where_combo.setToolTip(
+            self.tr("Where the file is transcribed; a server sees the whole file")
+            if self.where_combo.count() > 1
+            else self.tr("Add a server in Models → Servers to transcribe files there")
+        )
+
+    def showEvent(self, event) -> None:
+        if self._file_job is None:
+            self._fill_where()
+        super().showEvent(event)
+
     def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls():
             event.acceptProposedAction()
@@ -621,11 +650,21 @@ class DictationPanel(QWidget):
         if not self._may_write(output, formats):
             self.file_status.setText(self.tr("Nothing was transcribed: choose another name with Save as…."))
             return
+        store = ServerStore(self.settings)
+        server = store.find(self.where_combo.currentData() or "")
+        endpoint = store.endpoint(server) if server is not None else None
         self._file_job = FileJobRequest(
-            self._model(), media, output, tuple(formats), self._options(), threading.Event()
+            self._model(), media, output, tuple(formats), self._options(), threading.Event(), endpoint
         )
-        self.file_progress.setValue(0)
-        self.file_status.setText(self.tr("Transcribing {name}…").format(name=Path(media).name))
+        if endpoint is None:
+            self.file_progress.setRange(0, 100)
+            self.file_progress.setValue(0)
+            self.file_status.setText(self.tr("Transcribing {name}…").format(name=Path(media).name))
+        else:  # a server reports no progress: show that it is busy
+            self.file_progress.setRange(0, 0)
+            self.file_status.setText(
+                self.tr("Transcribing {name} on {server}…").format(name=Path(media).name, server=server.name)
+            )
         self._update_buttons()
         self._transcribe_requested.emit(self._file_job)
 
@@ -661,6 +700,7 @@ class DictationPanel(QWidget):
     @Slot(object)
     def _on_worker_file_finished(self, result: FileJobResult) -> None:
         self._file_job = None
+        self.file_progress.setRange(0, 100)
         if result.error:
             self.file_status.setText(message_text(result.error))
         elif result.cancelled:

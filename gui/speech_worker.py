@@ -20,6 +20,7 @@ from backend.dictation import AudioSource, DictationSession, DictationUpdate, ru
 from backend.errors import HearthError
 from backend.file_transcription import transcribe_file
 from backend.models import bundled
+from backend.remote_transcription import transcribe_remote
 from backend.speech import WhisperEngine
 from backend.speech_jobs import (
     DictationRequest,
@@ -181,15 +182,23 @@ class SpeechWorker(QObject):
                 self.file_progress.emit(fraction)
 
         try:
-            engine = self._engine(request.model)
-            result = transcribe_file(
-                engine,
-                Path(request.media),
-                language=request.options.language,
-                translate=request.options.translate,
-                progress=progress,
-                cancel=request.cancel,
-            )
+            if request.server is not None:
+                result = transcribe_remote(
+                    request.server,
+                    request.media,
+                    language=request.options.language,
+                    translate=request.options.translate,
+                    cancel=request.cancel,
+                )
+            else:
+                result = transcribe_file(
+                    self._engine(request.model),
+                    Path(request.media),
+                    language=request.options.language,
+                    translate=request.options.translate,
+                    progress=progress,
+                    cancel=request.cancel,
+                )
             if result.cancelled:
                 self.file_finished.emit(FileJobResult(cancelled=True))
                 return

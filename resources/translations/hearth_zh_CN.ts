@@ -655,6 +655,10 @@ Benchmark running: chat replies wait until it ends.</source>
 <context>
     <name>DictationPanel</name>
     <message>
+        <source>Add a server in Models → Servers to transcribe files there</source>
+        <translation>在“模型 → 服务器”中添加服务器后，即可在服务器上转写文件</translation>
+    </message>
+    <message>
         <source>An English-only model cannot translate</source>
         <translation>仅支持英语的模型无法翻译</translation>
     </message>
@@ -799,6 +803,14 @@ Benchmark running: chat replies wait until it ends.</source>
         <translation>没有进行转写：请用“另存为…”换一个文件名。</translation>
     </message>
     <message>
+        <source>On this computer</source>
+        <translation>在本机</translation>
+    </message>
+    <message>
+        <source>On {server} (remote)</source>
+        <translation>在 {server}（远程）</translation>
+    </message>
+    <message>
         <source>Output path</source>
         <translation>输出路径</translation>
     </message>
@@ -933,8 +945,16 @@ Replace them with the new transcript?</source>
         <translation>转写文件</translation>
     </message>
     <message>
+        <source>Transcribe on</source>
+        <translation>转写位置</translation>
+    </message>
+    <message>
         <source>Transcribe the file</source>
         <translation>转写该文件</translation>
+    </message>
+    <message>
+        <source>Transcribing {name} on {server}…</source>
+        <translation>正在 {server} 上转写 {name}…</translation>
     </message>
     <message>
         <source>Transcribing {name}…</source>
@@ -955,6 +975,10 @@ Replace them with the new transcript?</source>
     <message>
         <source>Wait for the recording or the file in progress to finish</source>
         <translation>请等待正在进行的录音或文件转写完成</translation>
+    </message>
+    <message>
+        <source>Where the file is transcribed; a server sees the whole file</source>
+        <translation>在哪里转写文件；服务器会收到整个文件</translation>
     </message>
     <message numerus="yes">
         <source>Whisper {size} · %n thread(s) · window {window} s for files, {live} s live</source>
