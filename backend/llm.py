@@ -256,6 +256,25 @@ class Generation(TimedPieces):
 
 
 @functools.cache
+class _StdStreamsKept(contextlib.AbstractContextManager):
+    """Stands in for llama-cpp-python's suppress_stdout_stderr, which points the process's file
+    descriptors 1 and 2 at /dev/null while a model loads: every other thread's output in those seconds
+    (the window's, the server's log, a CLI's JSON line) vanished with it. llama.cpp's own load messages
+    reach Hearth through the log callback instead (_LoadLog), so nothing needs silencing."""
+
+    def __init__(self, disable: bool = True):
+        pass
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+
+def _keep_std_streams(*modules) -> None:
+    for module in modules:
+        if hasattr(module, "suppress_stdout_stderr"):
+            module.suppress_stdout_stderr = _StdStreamsKept
+
+
 def _llama_class():
     """llama-cpp-python's Llama with an exactly equivalent, cheaper sampler chain.
 
@@ -270,6 +289,7 @@ def _llama_class():
     import llama_cpp
     from llama_cpp import _internals
 
+    _keep_std_streams(llama_cpp.llama, _internals)
     base = llama_cpp.llama_context_params
     flash_field = base.flash_attn_type
 
