@@ -476,10 +476,12 @@ class DictationSession:
         return committed
 
     def _trim(self) -> bool:
-        """Cut a long phrase after its committed words; if none agree for a whole window, commit."""
+        """Cut a long phrase after its committed words; if none have agreed a step past the trim length,
+        commit the hypothesis. Waiting for a whole window left 13 s of a long phrase without a word committed."""
         committed = False
         cut = self._cut_point()
-        if cut is None and self.buffered_seconds >= self._full_seconds:
+        force_at = min(self._full_seconds, self.config.trim_after_seconds + self.config.step_seconds)
+        if cut is None and self.buffered_seconds >= force_at:
             # Commit the hypothesis up to the end of its last whole segment but one (or all of it).
             ends = [n for n, _ in self._segment_ends if n > self.agreement.settled]
             n = ends[-2] if len(ends) > 1 else len(self.agreement.unconfirmed) + self.agreement.settled
