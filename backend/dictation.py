@@ -426,8 +426,10 @@ class DictationSession:
 
     @property
     def _full_seconds(self) -> float:
-        """A buffer this long is committed and cut whether or not the loop is caught up."""
-        return self.config.buffer_seconds - self.config.step_seconds
+        """A buffer this long is committed and cut whether or not the loop is caught up: one step past the
+        trim length. Waiting for the whole window left 13 s of a long phrase without a committed word when
+        its growing passes put the loop behind, which stops the hypotheses that would have trimmed it."""
+        return min(self.config.buffer_seconds, self.config.trim_after_seconds + self.config.step_seconds)
 
     def _take_frame(self, frame: np.ndarray) -> bool:
         """VAD bookkeeping for one frame; True if it ended a phrase with a commit."""
@@ -476,12 +478,11 @@ class DictationSession:
         return committed
 
     def _trim(self) -> bool:
-        """Cut a long phrase after its committed words; if none have agreed a step past the trim length,
-        commit the hypothesis. Waiting for a whole window left 13 s of a long phrase without a word committed."""
+        """Cut a long phrase after its committed words; if none have agreed by `_full_seconds`, commit the
+        hypothesis."""
         committed = False
         cut = self._cut_point()
-        force_at = min(self._full_seconds, self.config.trim_after_seconds + self.config.step_seconds)
-        if cut is None and self.buffered_seconds >= force_at:
+        if cut is None and self.buffered_seconds >= self._full_seconds:
             # Commit the hypothesis up to the end of its last whole segment but one (or all of it).
             ends = [n for n, _ in self._segment_ends if n > self.agreement.settled]
             n = ends[-2] if len(ends) > 1 else len(self.agreement.unconfirmed) + self.agreement.settled
