@@ -3,6 +3,7 @@ and the polling wait for tests that cannot use qtbot (a separate app process).""
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from pathlib import Path
 
@@ -40,6 +41,17 @@ def make_window(
     qtbot.addWidget(window)
     window.show()
     return window
+
+
+def db_rows(db: Path, sql: str) -> list:
+    """Rows from another process's conversation database, read-only; none while it is missing or busy."""
+    if not db.exists():
+        return []
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=2) as conn:
+            return conn.execute(sql).fetchall()
+    except sqlite3.OperationalError:
+        return []
 
 
 def wait_for(predicate, timeout: float, what: str):

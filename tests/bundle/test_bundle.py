@@ -11,12 +11,12 @@ import os
 import re
 import shutil
 import signal
-import sqlite3
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
+from app_helpers import db_rows
 
 from backend.wer import wer
 from tests.bundle.conftest import REPO, need, user_env
@@ -144,16 +144,6 @@ def _wait(predicate, timeout: float, what: str):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def _rows(db: Path, sql: str):
-    if not db.exists():
-        return []
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=2) as conn:
-            return conn.execute(sql).fetchall()
-    except sqlite3.OperationalError:
-        return []
-
-
 def _xprop(window: str, *names: str) -> str:
     return subprocess.run(["xprop", "-id", window, "-notype", *names], capture_output=True, text=True).stdout
 
@@ -243,14 +233,14 @@ def test_installed_menu_entry_opens_a_window_that_chats_and_shows_the_icon(bundl
 
         def sent():
             # Enter does nothing until the model is prepared and loaded; keep pressing it like a user would.
-            if _rows(db, "SELECT 1 FROM messages WHERE role = 'user'"):
+            if db_rows(db, "SELECT 1 FROM messages WHERE role = 'user'"):
                 return True
             subprocess.run(["xdotool", "key", "--window", window, "Return"], check=True)
             return False
 
         _wait(sent, 240, "the message to be sent")
         reply = _wait(
-            lambda: _rows(db, "SELECT content FROM messages WHERE role = 'assistant' AND complete = 1"),
+            lambda: db_rows(db, "SELECT content FROM messages WHERE role = 'assistant' AND complete = 1"),
             180,
             "the reply",
         )[0][0]

@@ -6,14 +6,13 @@ import json
 import os
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
-from app_helpers import wait_for
+from app_helpers import db_rows, wait_for
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -22,16 +21,6 @@ pytestmark = [
     pytest.mark.skipif(not os.environ.get("DISPLAY"), reason="needs an X display: run the suite with ./hearth.sh test"),
     pytest.mark.skipif(not shutil.which("xdotool"), reason="needs xdotool: run the suite with ./hearth.sh test"),
 ]
-
-
-def _rows(db: Path, sql: str):
-    if not db.exists():
-        return []
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=2) as conn:
-            return conn.execute(sql).fetchall()
-    except sqlite3.OperationalError:
-        return []
 
 
 def test_user_chats_in_the_real_window(tmp_path, data_dir, chat_model_path):
@@ -57,14 +46,14 @@ def test_user_chats_in_the_real_window(tmp_path, data_dir, chat_model_path):
 
         def sent():
             # Enter does nothing until the model has loaded; keep pressing it like an impatient user.
-            if _rows(db, "SELECT 1 FROM messages WHERE role = 'user'"):
+            if db_rows(db, "SELECT 1 FROM messages WHERE role = 'user'"):
                 return True
             subprocess.run(["xdotool", "key", "Return"], check=True)
             return False
 
         wait_for(sent, 90, "the message to be sent")
         reply = wait_for(
-            lambda: _rows(db, "SELECT content, stats FROM messages WHERE role = 'assistant' AND complete = 1"),
+            lambda: db_rows(db, "SELECT content, stats FROM messages WHERE role = 'assistant' AND complete = 1"),
             120,
             "the reply to finish",
         )[0]
@@ -84,7 +73,7 @@ def test_user_chats_in_the_real_window(tmp_path, data_dir, chat_model_path):
             app.send_signal(signal.SIGTERM)
             app.wait(timeout=10)
         log.close()
-    assert [r[0] for r in _rows(db, "SELECT role FROM messages ORDER BY id")] == ["user", "assistant"]
+    assert [r[0] for r in db_rows(db, "SELECT role FROM messages ORDER BY id")] == ["user", "assistant"]
     exported = subprocess.run(
         [sys.executable, str(REPO / "main.py"), "export", "capital of France", "--md"],
         env=env,

@@ -8,14 +8,13 @@ import json
 import os
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
-from app_helpers import wait_for
+from app_helpers import db_rows, wait_for
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / ".test-artifacts" / "screenshots"
@@ -45,16 +44,6 @@ def test_a_cjk_font_is_installed_for_qt():
     assert int(count) > 0 and has_glyphs == "True", "no font with Chinese glyphs: install fonts-wqy-microhei"
 
 
-def _rows(db: Path, sql: str):
-    if not db.exists():
-        return []
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=2) as conn:
-            return conn.execute(sql).fetchall()
-    except sqlite3.OperationalError:
-        return []
-
-
 def test_the_chinese_window_on_a_real_display(tmp_path, data_dir, chat_model_path):
     env = dict(os.environ, QT_QPA_PLATFORM="xcb", HEARTH_DATA_DIR=str(data_dir))
     (data_dir / "settings.json").write_text(
@@ -82,14 +71,14 @@ def test_the_chinese_window_on_a_real_display(tmp_path, data_dir, chat_model_pat
         subprocess.run(["xdotool", "type", "--delay", "20", "What is the capital of France?"], check=True)
 
         def sent():
-            if _rows(db, "SELECT 1 FROM messages WHERE role = 'user'"):
+            if db_rows(db, "SELECT 1 FROM messages WHERE role = 'user'"):
                 return True
             subprocess.run(["xdotool", "key", "Return"], check=True)
             return False
 
         wait_for(sent, 90, "the message to be sent")
         wait_for(
-            lambda: _rows(db, "SELECT 1 FROM messages WHERE role = 'assistant' AND complete = 1"),
+            lambda: db_rows(db, "SELECT 1 FROM messages WHERE role = 'assistant' AND complete = 1"),
             120,
             "the reply to finish",
         )
