@@ -255,7 +255,6 @@ class Generation(TimedPieces):
             yield tail
 
 
-@functools.cache
 class _StdStreamsKept(contextlib.AbstractContextManager):
     """Stands in for llama-cpp-python's suppress_stdout_stderr, which points the process's file
     descriptors 1 and 2 at /dev/null while a model loads: every other thread's output in those seconds
@@ -275,6 +274,7 @@ def _keep_std_streams(*modules) -> None:
             module.suppress_stdout_stderr = _StdStreamsKept
 
 
+@functools.cache
 def _llama_class():
     """llama-cpp-python's Llama with an exactly equivalent, cheaper sampler chain.
 

@@ -365,6 +365,12 @@ def _rss_mb() -> float:
 def test_two_hour_file_cancelled_half_way_stops_promptly_writes_nothing_and_stays_small(qtbot, make_panel, tmp_path):
     media = _write_two_hours(tmp_path / "two hours.flac")
     panel = make_panel()
+    # A short file first, so the model and its compute buffers (~200 MB) are in the baseline.
+    panel.file_edit.setText(str(JFK))
+    panel.output_edit.setText(str(tmp_path / "before" / "jfk"))
+    panel.transcribe_button.click()
+    qtbot.waitUntil(lambda: not panel.transcribing, timeout=60_000)
+    assert (tmp_path / "before" / "jfk.txt").exists(), panel.file_status.text()
     panel.file_edit.setText(str(media))
     panel.output_edit.setText(str(tmp_path / "out" / "two hours"))
     baseline = _rss_mb()
@@ -392,7 +398,7 @@ def test_two_hour_file_cancelled_half_way_stops_promptly_writes_nothing_and_stay
     assert "Cancelled; nothing was written" in panel.file_status.text()
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir()), "no half-written transcript"
     # 2 h decoded whole is 460 MB of float32 (twice that while joined); a window at a time is ~2 MB.
-    assert peak[0] - baseline < 150, f"memory grew by {peak[0] - baseline:.0f} MB"
+    assert peak[0] - baseline < 120, f"memory grew by {peak[0] - baseline:.0f} MB"
 
     # The panel and the engine are usable again: a short file transcribes in full.
     panel.file_edit.setText(str(JFK))
