@@ -136,11 +136,6 @@ def test_nothing_was_dropped_and_every_line_says_the_lag(dictated):
     assert all(u["lag"] >= 0 for u in updates), "every line says how far behind the voice it is"
 
 
-@pytest.mark.xfail(
-    reason="issue 9: the 30 s phrase of the held-out session went 13.3 s without a commit (twice) until long "
-    "phrases were committed at 11 s whether or not the loop was behind; one run since: under 9 s. Expected to pass",
-    strict=False,
-)
 def test_commits_kept_coming(dictated):
     session, updates = dictated
     commit_times = [u["audio_time"] for u in updates if u["latency"] is not None]
