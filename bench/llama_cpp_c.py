@@ -79,12 +79,15 @@ def build(cache: Path, progress=print) -> tuple[Path, dict]:
 
 
 def run(exe: Path, model: Path, *, n_prompt: int, n_gen: int, reps: int, threads: int, n_batch: int,
-        n_ubatch: int, flash_attn: str, type_k: str = "f16", type_v: str = "f16") -> list[dict]:  # fmt: skip
-    """One llama-bench invocation; its JSON records (one per test)."""
+        n_ubatch: int, flash_attn: str, type_k: str = "f16", type_v: str = "f16",
+        depths: tuple[int, ...] = (0,)) -> list[dict]:  # fmt: skip
+    """One llama-bench invocation; its JSON records (one per test and depth: tests at depth d start
+    with d tokens already in the KV cache, llama-bench's `-d`)."""
     fa = {"off": "0", "on": "1", "auto": "auto"}[flash_attn]
     cmd = [
         str(exe), "-m", str(model), "-p", str(n_prompt), "-n", str(n_gen), "-r", str(reps), "-t", str(threads),
-        "-b", str(n_batch), "-ub", str(n_ubatch), "-fa", fa, "-ctk", type_k, "-ctv", type_v, "-o", "json",
+        "-b", str(n_batch), "-ub", str(n_ubatch), "-fa", fa, "-ctk", type_k, "-ctv", type_v,
+        "-d", ",".join(map(str, depths)), "-o", "json",
     ]  # fmt: skip
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
     if out.returncode:

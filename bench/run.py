@@ -266,15 +266,25 @@ def markdown_table(r: dict) -> str:
                 _v(c, "ratio_prompt", GOALS["c_ratio"]),
             ),
             (
-                f"Generation t/s, chat path ÷ C llama-bench tg{c['n_gen']}",
+                f"Generation t/s, chat path after a {c.get('short_prompt_tokens', '')}-token prompt"
+                f" ÷ C llama-bench tg{c['n_gen']}",
                 _m(c, "ratio_generation", "{:.3f}"),
                 GOALS["c_ratio"],
                 _v(c, "ratio_generation", GOALS["c_ratio"]),
             ),
+            (
+                f"Generation t/s, chat path after the {c['app_prompt_tokens']}-token prompt"
+                f" ÷ C llama-bench tg{c['n_gen']} @ d{c['n_prompt']}",
+                _m(c, "ratio_generation_deep", "{:.3f}"),
+                GOALS["c_ratio"],
+                _v(c, "ratio_generation_deep", GOALS["c_ratio"]),
+            ),
             (f"C llama-bench pp{c['n_prompt']}, t/s", _m(c, "c_pp", "{:.1f}"), "", ""),
             ("Chat path prompt, t/s", _m(c, "app_pp", "{:.1f}"), "", ""),
             (f"C llama-bench tg{c['n_gen']}, t/s", _m(c, "c_tg", "{:.1f}"), "", ""),
-            ("Chat path generation, t/s", _m(c, "app_tg", "{:.1f}"), "", ""),
+            ("Chat path generation after a short prompt, t/s", _m(c, "app_tg", "{:.1f}"), "", ""),
+            (f"C llama-bench tg{c['n_gen']} @ d{c['n_prompt']}, t/s", _m(c, "c_tg_deep", "{:.1f}"), "", ""),
+            ("Chat path generation after the long prompt, t/s", _m(c, "app_tg_deep", "{:.1f}"), "", ""),
             (
                 "Building C llama-bench from the vendored llama.cpp",
                 f"{c['build']['seconds']} s, {c['build']['jobs']} jobs" + (" (cached)" if c["build"]["cached"] else ""),
