@@ -349,6 +349,10 @@ class DictationSession:
         self._since_hypothesis = 0  # samples
         self._segment_ends: list[tuple[int, float]] = []  # latest hypothesis: (words up to here, time)
         self._cue_open = False
+        # The phrase-end pass made as soon as the pause is tail-long: (voiced frames then, words, segment
+        # ends). If the pause goes on to end the phrase with no voice since, its audio is exactly what the
+        # phrase end would transcribe, so the commit does not wait for Whisper.
+        self._early: tuple[int, list[Word], list[tuple[int, float]]] | None = None
         self._captures: deque[tuple[float, float]] = deque()  # (audio time at a chunk's end, its capture clock)
 
     @property
@@ -413,9 +417,17 @@ class DictationSession:
         for i in range(n_frames):
             committed = self._take_frame(self._pending[i * FRAME : (i + 1) * FRAME]) or committed
         self._pending = self._pending[n_frames * FRAME :]
-        # No pass once a pause has begun: the phrase may be about to end, and its final pass should not
-        # wait behind one that commits nothing new.
-        if not self._in_phrase or self._silent_frames * FRAME_SECONDS >= self.config.pause_seconds / 2:
+        if not self._in_phrase:
+            return committed
+        # No hypothesis once a pause has begun: the phrase may be about to end, and its final pass should
+        # not wait behind one that commits nothing new. Once the pause is as long as the tail kept after
+        # speech, the phrase-end pass itself is made, ahead of the pause that ends the phrase.
+        silence = self._silent_frames * FRAME_SECONDS
+        early_due = self._early is None or self._early[0] != self._voiced_frames  # none for this pause yet
+        if silence >= self.config.tail_seconds and early_due and self._long_enough:
+            words = self._words(self._phrase_audio(), PassKind.PHRASE_END)
+            self._early = (self._voiced_frames, words, self._segment_ends)
+        if silence >= self.config.pause_seconds / 2:
             return committed
         if self.buffered_seconds >= self._full_seconds:
             return self._hypothesis(PassKind.FULL_WINDOW) or committed
@@ -459,10 +471,13 @@ class DictationSession:
     def _end_phrase(self) -> bool:
         """A pause: transcribe the phrase whole and commit every new word of it."""
         committed = False
-        if self._voiced_frames * FRAME_SECONDS >= self.config.min_speech_seconds:
-            extra = max(0.0, self._silent_frames * FRAME_SECONDS - self.config.tail_seconds)
-            audio = self._buffer.view()[: len(self._buffer) - int(extra * SAMPLE_RATE)]
-            committed = bool(self._record(self.agreement.commit_all(self._words(audio, PassKind.PHRASE_END))))
+        if self._long_enough:
+            if self._early is not None and self._early[0] == self._voiced_frames:
+                _, words, self._segment_ends = self._early
+            else:
+                words = self._words(self._phrase_audio(), PassKind.PHRASE_END)
+            committed = bool(self._record(self.agreement.commit_all(words)))
+        self._early = None
         self._cue_open = False
         self._voiced_frames = 0
         self._since_hypothesis = 0
@@ -470,7 +485,17 @@ class DictationSession:
         self.agreement.new_buffer(self._buffer_start, mid_phrase=False)
         return committed
 
+    @property
+    def _long_enough(self) -> bool:
+        return self._voiced_frames * FRAME_SECONDS >= self.config.min_speech_seconds
+
+    def _phrase_audio(self) -> np.ndarray:
+        """The phrase up to its last voiced frame and the tail after it."""
+        extra = max(0.0, self._silent_frames * FRAME_SECONDS - self.config.tail_seconds)
+        return self._buffer.view()[: len(self._buffer) - int(extra * SAMPLE_RATE)]
+
     def _hypothesis(self, kind: PassKind) -> bool:
+        self._early = None
         self._since_hypothesis = 0
         committed = bool(self._record(self.agreement.insert(self._words(self._buffer.view(), kind))))
         if self.buffered_seconds > self.config.trim_after_seconds:

@@ -25,13 +25,24 @@ from backend.dictation import DictationConfig, DictationSession, DictationUpdate
 from bench.stats import percentile
 
 
-def profile(session: DictationSession, updates: list[DictationUpdate], audio_seconds: float, wall: float) -> dict:
+def profile(
+    session: DictationSession,
+    updates: list[DictationUpdate],
+    audio_seconds: float,
+    wall: float,
+    commits: list[tuple[PassKind, float]] = (),
+) -> dict:
+    """`commits`: (the kind of pass that committed, its commit latency), when the caller noted them."""
     passes = list(session.passes)
     by_kind = {}
     for kind in PassKind:
         mine = [p for p in passes if p.kind is kind]
+        latencies = [latency for k, latency in commits if k is kind]
         if mine:
             by_kind[kind.value] = {
+                "commits": len(latencies),
+                "latency_median_s": round(percentile(latencies, 50), 2) if latencies else None,
+                "latency_p90_s": round(percentile(latencies, 90), 2) if latencies else None,
                 "passes": len(mine),
                 "per_audio_second": round(len(mine) / audio_seconds, 3),
                 "cost_median_s": round(percentile([p.seconds for p in mine], 50), 3),
@@ -64,13 +75,20 @@ def profile(session: DictationSession, updates: list[DictationUpdate], audio_sec
 def live_run(engine, wav: Path, sink: str, audio_seconds: float, config: DictationConfig) -> dict:
     """Play `wav` into the virtual microphone while dictating it; the session, its updates, a profile."""
     updates: list[DictationUpdate] = []
+    commits: list[tuple[PassKind, float]] = []
     stop = threading.Event()
     session = DictationSession(engine, config)
     result = {}
+
+    def on_update(update: DictationUpdate) -> None:
+        updates.append(update)
+        if update.commit_latency is not None and session.passes:
+            commits.append((session.passes[-1].kind, update.commit_latency))
+
     with MicrophoneCapture() as mic:
 
         def pump():
-            result["final"] = run_dictation(mic, session, updates.append, stop)
+            result["final"] = run_dictation(mic, session, on_update, stop)
 
         worker = threading.Thread(target=pump, name="bench-dictation")
         worker.start()
@@ -84,7 +102,7 @@ def live_run(engine, wav: Path, sink: str, audio_seconds: float, config: Dictati
         "final": result["final"],
         "updates": updates,
         "session": session,
-        "profile": profile(session, updates, audio_seconds, wall),
+        "profile": profile(session, updates, audio_seconds, wall, commits),
     }
 
 
@@ -98,6 +116,8 @@ def main(argv=None) -> int:
 
     p = argparse.ArgumentParser()
     p.add_argument("--threads", type=int, default=0, help="Whisper threads (default: Hearth's own choice)")
+    p.add_argument("--step", type=float, default=DictationConfig.step_seconds, help="seconds between hypotheses")
+    p.add_argument("--pause", type=float, default=DictationConfig.pause_seconds, help="silence that ends a phrase")
     args = p.parse_args(argv)
     sink = os.environ.get("HEARTH_TEST_SINK")
     if not sink:
@@ -108,7 +128,7 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         wav = Path(tmp) / "session.wav"
         _write_wav(wav, session.audio)
-        run = live_run(engine, wav, sink, session.seconds, DictationConfig(language="en"))
+        run = live_run(engine, wav, sink, session.seconds, DictationConfig(language="en", step_seconds=args.step, pause_seconds=args.pause))
     final = run["final"]
     latencies = [u.commit_latency for u in run["updates"] if u.commit_latency is not None]
     out = {

@@ -284,12 +284,45 @@ def test_stop_takes_in_what_was_captured_before_it():
 
     def on_update(update):
         if update.committed and not stop.is_set():
-            assert machine.pos < 3.0 * SAMPLE_RATE <= machine.now * SAMPLE_RATE
+            assert update.committed.split() == ["hz300"] and machine.now >= 4.0, "the second was said meanwhile"
             stop.set()
 
     final = run_dictation(machine, session, on_update, stop)
 
     assert final.committed.split() == ["hz300", "hz500"]
+
+
+def test_a_phrase_is_committed_when_its_pause_ends_not_a_whisper_call_later():
+    # Each call takes 0.3 s. The phrase-end pass starts once the pause is as long as the tail kept after
+    # speech (0.3 s), so when the pause reaches 0.5 s the words are already there to commit.
+    hz = [300, 420, 540]
+    audio = np.concatenate([np.concatenate([tone_at(2.0, f), silence(1.5)]) for f in hz])
+    machine = SlowMachine(audio, PitchEngine(), cost=lambda seconds: 0.3)
+    session = DictationSession(machine, clock=machine.clock)
+    latencies = []
+
+    final = run_dictation(machine, session, lambda u: latencies.append(u.commit_latency), threading.Event())
+
+    assert final.committed.split() == [f"hz{f}" for f in hz]
+    latencies = [x for x in latencies if x is not None]
+    # PitchEngine's word ends 0.1 s after the voice: committed 0.5 - 0.1 s after it (plus a read block and a
+    # piece), where waiting for a call after the pause would be 0.3 s more.
+    assert len(latencies) == 3 and max(latencies) <= session.config.pause_seconds + 0.1, latencies
+    ends = [p for p in session.passes if p.kind is PassKind.PHRASE_END]
+    assert len(ends) == 3, "one phrase-end pass per phrase: the early one was used"
+
+
+def test_speech_resuming_after_a_short_pause_is_not_committed_early():
+    # A 0.4 s pause: long enough for the early phrase-end pass, too short to end the phrase. The phrase
+    # goes on, and is committed whole at its real end (PitchEngine names its loudest pitch: 500 Hz).
+    audio = np.concatenate([tone_at(1.0, 300), silence(0.4), tone_at(3.0, 500), silence(1.5)])
+    machine = SlowMachine(audio, PitchEngine(), cost=lambda seconds: 0.05)
+    session = DictationSession(machine, clock=machine.clock)
+
+    final = run_dictation(machine, session, lambda u: None, threading.Event())
+
+    assert final.committed.split() == ["hz500"]
+    assert len([p for p in session.passes if p.kind is PassKind.PHRASE_END]) == 2, "early pass, then the real one"
 
 
 @pytest.mark.slow
