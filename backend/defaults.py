@@ -22,12 +22,12 @@ def default_threads(kind: str = "chat") -> int:
     - chat (llama.cpp) decodes at memory speed: up to 4 cores all help, beyond that only the
       physical cores (about half the logical ones) do;
     - speech (whisper.cpp) spins at ggml barriers, so one thread more than there are free cores is
-      ruinous (measured on 2 cores with one busy: 2 threads 8.5 s, 1 thread 0.6 s): half the cores,
-      at most 4.
+      ruinous (measured on 2 cores with one busy: 2 threads 8.5 s, 1 thread 0.6 s): at most 4, and
+      each call takes only the cores that were free before it (backend.idle_cores).
     """
     cpus = os.cpu_count() or 1
     if kind == "speech":
-        return max(1, min(4, cpus // 2))
+        return max(1, min(4, cpus))
     return cpus if cpus <= 4 else max(4, cpus // 2)
 
 

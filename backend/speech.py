@@ -16,6 +16,7 @@ import numpy as np
 from backend.defaults import SAMPLE_RATE as SAMPLE_RATE  # re-exported: callers import it from here
 from backend.defaults import WHISPER_FRAMES_PER_SECOND, WHISPER_FULL_AUDIO_CTX, default_threads
 from backend.errors import ModelLoadError
+from backend.idle_cores import IdleCores
 from backend.models.whisper_header import WhisperHeader, read_whisper_header
 
 # 100 mel frames/s, halved by the encoder's strided conv; FULL_AUDIO_CTX is the 30 s window whisper.cpp
@@ -55,7 +56,11 @@ class WhisperEngine:
         self.audio_ctx = audio_ctx  # the encoder window when a call names none (0: the full 30 s)
         # whisper.cpp gives no error for a damaged file (it crashes later), so check it first.
         self.header: WhisperHeader = read_whisper_header(self.model_path)
+        # Pinned by the user, or chosen call by call from the cores that were free (n_threads the most).
+        self.pinned_threads = n_threads
         self.n_threads = n_threads or default_threads("speech")
+        self.last_threads = self.n_threads
+        self._idle = IdleCores()
         self._vocab: dict[bytes, int] | None = None  # built on the first prompt
         self._longest = 0
         try:
@@ -112,8 +117,9 @@ class WhisperEngine:
             temperature_inc=0.2 if fallback else 0.0,
             max_tokens=max_tokens,
             no_context=True,
-            n_threads=self.n_threads,
+            n_threads=self.pinned_threads or self._idle.threads(cap=self.n_threads),
         )
+        self.last_threads = params["n_threads"]
         abort = cancel.is_set if cancel is not None else None
         callback = None
         if on_segment is not None:
@@ -121,7 +127,10 @@ class WhisperEngine:
             def callback(s):
                 on_segment(Segment(s.t0 / 100, s.t1 / 100, s.text))
 
-        raw = self._model.transcribe(audio, abort_callback=abort, new_segment_callback=callback, **params)
+        try:
+            raw = self._model.transcribe(audio, abort_callback=abort, new_segment_callback=callback, **params)
+        finally:
+            self._idle.mark()
         if not word_times:
             return [Segment(s.t0 / 100, s.t1 / 100, s.text) for s in raw]
         return [Segment(s.t0 / 100, s.t1 / 100, s.text, self._words(i)) for i, s in enumerate(raw)]

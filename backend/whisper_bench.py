@@ -117,7 +117,7 @@ def run(
         model=model,
         model_type=model_type(model),
         model_size=model.stat().st_size,
-        n_threads=engine.n_threads,
+        n_threads=engine.last_threads,  # what the runs used: unpinned, the cores that were free
         clip=clip.name,
         audio_s=len(audio) / SAMPLE_RATE,
         load_ms=load_ms,

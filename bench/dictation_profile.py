@@ -128,11 +128,12 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         wav = Path(tmp) / "session.wav"
         _write_wav(wav, session.audio)
-        run = live_run(engine, wav, sink, session.seconds, DictationConfig(language="en", step_seconds=args.step, pause_seconds=args.pause))
+        config = DictationConfig(language="en", step_seconds=args.step, pause_seconds=args.pause)
+        run = live_run(engine, wav, sink, session.seconds, config)
     final = run["final"]
     latencies = [u.commit_latency for u in run["updates"] if u.commit_latency is not None]
     out = {
-        "threads": engine.n_threads,
+        "threads": engine.pinned_threads or f"up to {engine.n_threads}, the cores free before each pass",
         "load_before": round(load, 1),
         "load_after": round(os.getloadavg()[0], 1),
         "wer": round(wer(session.reference, final.committed), 4),

@@ -99,9 +99,9 @@ class SpeechWorker(QObject):
         if not path:
             self.model_loading.emit(self.tr("Preparing the bundled speech model…"))
             path = str(bundled.ensure(bundled.speech_for(request.language)))
-        threads = settings.threads("speech")
+        threads = settings.n_threads or None  # unpinned: the engine takes the cores that are free
         engine = self.engine
-        if engine is None or str(engine.model_path) != path or engine.n_threads != threads:
+        if engine is None or str(engine.model_path) != path or engine.pinned_threads != threads:
             self.model_loading.emit(self.tr("Loading {name}…").format(name=Path(path).name))
             self.engine = None  # a failed load must not leave the old model posing as the chosen one
             engine = self.engine = WhisperEngine(path, n_threads=threads)
