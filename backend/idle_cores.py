@@ -9,6 +9,7 @@ that were idle since the previous call ended (Whisper's own work is not in that 
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -42,6 +43,9 @@ class IdleCores:
         self.cpus = cpus or os.cpu_count() or 1
         self._read, self._clock, self._sleep = read, clock, sleep
         self._since: tuple[float, tuple[float, float]] | None = None
+        # The calling thread's own CPU time at `mark`: its work between calls (the dictation loop's VAD
+        # over a backlog) is not competition, since that thread then runs Whisper.
+        self._own: tuple[int, float] | None = None
         self._last: int | None = None
         self._judged_at = 0.0
 
@@ -49,6 +53,7 @@ class IdleCores:
         """The start of a span to judge: call it when Whisper's own work ends."""
         sample = self._read()
         self._since = (self._clock(), sample) if sample else None
+        self._own = (threading.get_ident(), time.thread_time())
 
     def threads(self, cap: int) -> int:
         """Threads for the next call: the cores free since `mark`, 1 to `cap`. Without /proc/stat, half
@@ -64,5 +69,7 @@ class IdleCores:
             now, sample = self._clock(), self._read()
         (idle0, total0), (idle, total) = self._since[1], sample
         free = self.cpus * (idle - idle0) / (total - total0) if total > total0 else self.cpus
+        if self._own and self._own[0] == threading.get_ident() and now > self._since[0]:
+            free += (time.thread_time() - self._own[1]) / (now - self._since[0])
         self._last, self._judged_at = max(1, min(cap, int(free + (1 - FREE_ENOUGH)))), now
         return self._last

@@ -119,7 +119,5 @@ def run(
         "app_tg_deep": summary([r["tokens_per_second"] for r in app_runs]),
         "ratio_prompt": summary([a["prompt_tokens_per_second"] / c["pp"] for a, c in zip(app_runs, c_runs)]),
         "ratio_generation": summary([a["tokens_per_second"] / c["tg"] for a, c in zip(short_runs, c_runs)]),
-        "ratio_generation_deep": summary(
-            [a["tokens_per_second"] / c["tg_deep"] for a, c in zip(app_runs, c_runs)]
-        ),
+        "ratio_generation_deep": summary([a["tokens_per_second"] / c["tg_deep"] for a, c in zip(app_runs, c_runs)]),
     }

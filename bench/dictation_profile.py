@@ -56,6 +56,13 @@ def profile(
             "passes": len(mine),
             "cost_median_s": round(percentile([p.seconds for p in mine], 50), 3),
         }
+    by_threads = {}
+    for n in sorted({p.threads for p in passes if p.threads}):
+        mine = [p for p in passes if p.threads == n]
+        by_threads[f"{n} threads"] = {
+            "passes": len(mine),
+            "cost_median_s": round(percentile([p.seconds for p in mine], 50), 3),
+        }
     lags = [u.lag_seconds for u in updates]
     busy = sum(p.seconds for p in passes)
     return {
@@ -66,6 +73,7 @@ def profile(
         "passes_per_audio_second": round(len(passes) / audio_seconds, 3),
         "by_kind": by_kind,
         "by_window": by_window,
+        "by_threads": by_threads,
         "lag_median_s": round(percentile(lags, 50), 2) if lags else None,
         "lag_p90_s": round(percentile(lags, 90), 2) if lags else None,
         "lag_max_s": round(max(lags), 2) if lags else None,

@@ -298,7 +298,8 @@ def test_a_phrase_is_committed_when_its_pause_ends_not_a_whisper_call_later():
     hz = [300, 420, 540]
     audio = np.concatenate([np.concatenate([tone_at(2.0, f), silence(1.5)]) for f in hz])
     machine = SlowMachine(audio, PitchEngine(), cost=lambda seconds: 0.3)
-    session = DictationSession(machine, clock=machine.clock)
+    no_hypotheses = DictationConfig(first_hypothesis_seconds=60.0)  # only the phrase ends are timed here
+    session = DictationSession(machine, no_hypotheses, clock=machine.clock)
     latencies = []
 
     final = run_dictation(machine, session, lambda u: latencies.append(u.commit_latency), threading.Event())

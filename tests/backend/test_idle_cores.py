@@ -105,6 +105,17 @@ def test_the_real_proc_stat_sees_a_spinning_thread():
     assert busy_choice <= idle.cpus - 1, "the core the spinner held was not counted free"
 
 
+def test_the_callers_own_work_between_calls_is_not_competition():
+    # The dictation loop runs its VAD over a backlog between two passes, on the thread that then calls
+    # Whisper: that core is free for Whisper.
+    idle = IdleCores()
+    idle.mark()
+    until = time.thread_time() + 0.5
+    while time.thread_time() < until:
+        pass
+    assert idle.threads(cap=idle.cpus) == idle.cpus
+
+
 def test_whisper_leaves_a_busy_core_alone_unless_pinned(speech_model_path):
     from backend.audio import decode_file
     from backend.speech import WhisperEngine
