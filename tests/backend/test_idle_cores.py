@@ -34,38 +34,33 @@ def cores(machine: Machine) -> IdleCores:
     return IdleCores(machine.cpus, read=machine.read, clock=lambda: machine.now, sleep=machine.run)
 
 
+def after_a_pause(machine: Machine, idle: IdleCores, busy: float, cap: int, seconds: float = 0.5) -> int:
+    """The threads chosen after `seconds` between calls with `busy` cores used by others."""
+    machine.busy = busy
+    idle.mark()
+    machine.run(seconds)
+    return idle.threads(cap=cap)
+
+
 def test_an_idle_machine_gives_every_core_up_to_the_cap():
     machine = Machine(8)
-    idle = cores(machine)
-    idle.mark()
-    machine.run(1.0)
-    assert idle.threads(cap=4) == 4
+    assert after_a_pause(machine, cores(machine), busy=0.0, cap=4) == 4
     assert cores(machine).threads(cap=2) == 2, "before any span it looks for a moment"
 
 
 def test_a_busy_core_is_left_alone():
     machine = Machine(2)
     idle = cores(machine)
-    machine.busy = 1.0  # a chat generating on one core
-    idle.mark()
-    machine.run(0.5)
-    assert idle.threads(cap=2) == 1
-    machine.busy = 2.0
-    idle.mark()
-    machine.run(0.5)
-    assert idle.threads(cap=2) == 1, "never fewer than one"
-    machine.busy = 0.2  # light work (the window, the audio callback) still leaves the core free
-    idle.mark()
-    machine.run(0.5)
-    assert idle.threads(cap=2) == 2
+    assert after_a_pause(machine, idle, busy=1.0, cap=2) == 1  # a chat generating on one core
+    assert after_a_pause(machine, idle, busy=2.0, cap=2) == 1, "never fewer than one"
+    # Light work (the window, the audio callback) still leaves the core free.
+    assert after_a_pause(machine, idle, busy=0.2, cap=2) == 2
 
 
 def test_calls_back_to_back_keep_the_choice_and_look_again_now_and_then():
     machine = Machine(2)
     idle = cores(machine)
-    idle.mark()
-    machine.run(1.0)
-    assert idle.threads(cap=2) == 2
+    assert after_a_pause(machine, idle, busy=0.0, cap=2, seconds=1.0) == 2
     machine.busy = 1.0  # the user starts a chat while a long file is transcribed
     for _ in range(5):  # windows of 1.5 s with no gap between them
         machine.run(1.5)
