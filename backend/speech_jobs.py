@@ -29,9 +29,10 @@ class SpeechModelStatus:
     path: str
     size: str  # "tiny", "base", …
     multilingual: bool
-    n_threads: int
+    n_threads: int  # pinned by the user, or the most a call takes (each takes the cores that are free)
     audio_ctx: int  # the file window in encoder frames (1500: the full 30 s)
     live_window_s: float  # the encoder window live dictation uses
+    threads_pinned: bool = True
 
 
 @dataclass(frozen=True)

@@ -396,10 +396,16 @@ class DictationPanel(QWidget):
 
     @Slot(object)
     def _on_worker_model_loaded(self, status: SpeechModelStatus) -> None:
-        self.stats.setText(
-            self.tr(
+        if status.threads_pinned:
+            line = self.tr(
                 "Whisper {size} · %n thread(s) · window {window} s for files, {live} s live", "", status.n_threads
-            ).format(
+            )
+        else:  # each call takes the cores that are free, up to this
+            line = self.tr(
+                "Whisper {size} · up to %n thread(s) · window {window} s for files, {live} s live", "", status.n_threads
+            )
+        self.stats.setText(
+            line.format(
                 size=status.size,
                 window=f"{status.audio_ctx / WHISPER_FRAMES_PER_SECOND:.0f}",
                 live=f"{status.live_window_s:.0f}",

@@ -112,6 +112,7 @@ class SpeechWorker(QObject):
                 size=engine.header.size_name,
                 multilingual=engine.multilingual,
                 n_threads=engine.n_threads,
+                threads_pinned=engine.pinned_threads is not None,
                 audio_ctx=engine.audio_ctx,
                 live_window_s=live_window_seconds(settings),
             )

@@ -21,6 +21,13 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>Whisper {size} · up to %n thread(s) · window {window} s for files, {live} s live</source>
+        <translation>
+            <numerusform>Whisper {size} · up to %n thread · window {window} s for files, {live} s live</numerusform>
+            <numerusform>Whisper {size} · up to %n threads · window {window} s for files, {live} s live</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>Wrote {files} · %n segment(s) · {seconds} s of audio at {rtf}× real time</source>
         <translation>
             <numerusform>Wrote {files} · %n segment · {seconds} s of audio at {rtf}× real time</numerusform>

@@ -986,6 +986,12 @@ Replace them with the new transcript?</source>
             <numerusform>Whisper {size} · %n 个线程 · 文件窗口 {window} 秒，实时 {live} 秒</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Whisper {size} · up to %n thread(s) · window {window} s for files, {live} s live</source>
+        <translation>
+            <numerusform>Whisper {size} · 最多 %n 个线程 · 文件窗口 {window} 秒，实时 {live} 秒</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Write English whatever language is spoken</source>
         <translation>无论说什么语言都输出英语</translation>

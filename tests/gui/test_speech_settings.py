@@ -65,6 +65,7 @@ def test_threads_and_audio_context_apply_to_file_transcription(qtbot, make_panel
     assert "Wrote" in panel.file_status.text(), panel.file_status.text()
     assert whisper_calls and all(c == {"threads": 1, "audio_ctx": 768} for c in whisper_calls), whisper_calls
     assert "1 threads" in panel.stats.text() or "1 thread" in panel.stats.text()
+    assert "up to" not in panel.stats.text(), "a pinned count is what every call uses"
 
 
 def test_threads_and_audio_context_apply_to_live_dictation(qtbot, make_panel, whisper_calls):
@@ -94,6 +95,7 @@ def test_without_settings_files_get_the_full_window_and_dictation_its_own(qtbot,
     panel.transcribe_button.click()
     qtbot.waitUntil(lambda: not panel.transcribing, timeout=60_000)
     assert {c["audio_ctx"] for c in whisper_calls} == {1500}
+    assert "up to" in panel.stats.text(), "unpinned, each call takes the cores that are free, up to the count shown"
 
 
 def test_use_for_dictation_switches_the_model(qtbot, data_dir, speech_model_path, tmp_path, chat_model_path):
