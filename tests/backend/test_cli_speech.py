@@ -99,7 +99,10 @@ def test_dictate_prints_json_updates_from_the_microphone(speech_model_path):
         text=True,
         env=dict(os.environ),
     )
-    time.sleep(1.5)  # the command loads the model and opens the stream first
+    # Speak once it says it is listening (model loaded, stream open), as a user would.
+    started = time.monotonic()
+    while "listening" not in proc.stderr.readline():
+        assert proc.poll() is None and time.monotonic() - started < 60, "dictate never started listening"
     subprocess.run(
         ["paplay", f"--device={os.environ['HEARTH_TEST_SINK']}", str(SPEECH / "arctic_aew_a0003.wav")], check=True
     )
