@@ -434,8 +434,7 @@ class DictationSession:
         # not wait behind one that commits nothing new. Once the pause is as long as the tail kept after
         # speech, the phrase-end pass itself is made, ahead of the pause that ends the phrase.
         silence = self._silent_frames * FRAME_SECONDS
-        early_due = self._early is None or self._early[0] != self._voiced_frames  # none for this pause yet
-        if silence >= self.config.tail_seconds and early_due and self._long_enough:
+        if silence >= self.config.tail_seconds and self._early_pass() is None and self._long_enough:
             words = self._words(self._phrase_audio(), PassKind.PHRASE_END)
             self._early = (self._voiced_frames, words, self._segment_ends)
         if silence >= self.config.pause_seconds / 2:
@@ -487,8 +486,8 @@ class DictationSession:
         """A pause: transcribe the phrase whole and commit every new word of it."""
         committed = False
         if self._long_enough:
-            if self._early is not None and self._early[0] == self._voiced_frames:
-                _, words, self._segment_ends = self._early
+            if early := self._early_pass():
+                _, words, self._segment_ends = early
             else:
                 words = self._words(self._phrase_audio(), PassKind.PHRASE_END)
             committed = bool(self._record(self.agreement.commit_all(words)))
@@ -499,6 +498,10 @@ class DictationSession:
         self._drop_front(self._buffer.keep_last(self._preroll))
         self.agreement.new_buffer(self._buffer_start, mid_phrase=False)
         return committed
+
+    def _early_pass(self):
+        """The early phrase-end pass of this pause, if one was made and no voice has come since."""
+        return self._early if self._early is not None and self._early[0] == self._voiced_frames else None
 
     @property
     def _long_enough(self) -> bool:
