@@ -1,9 +1,10 @@
 """Hearth's chat path against llama.cpp's own C llama-bench, on the same model and machine.
 
-Alternating runs in one process run: a C `llama-bench -p 512 -n 128 -d 0,512 -r 1` (its own warm-up
-included), then the app's engine (backend/llm.py: prefill in n_batch chunks, then llama-cpp-python's
-generate loop with sampling and detokenisation, as the chat does) twice: continuing a 512-token text for
-128 tokens, and continuing a short text for 128 tokens; the order flips every repeat. The C side gets the
+Alternating runs in one process run: each of C `llama-bench`'s pp512, tg128 and tg128 @ d512 as its own
+invocation (its own warm-up included), each right beside the app's run it is compared with: the app's
+engine (backend/llm.py: prefill in n_batch chunks, then llama-cpp-python's generate loop with sampling
+and detokenisation, as the chat does) continuing a 512-token text for 128 tokens, and continuing a short
+text for 128 tokens; the order flips every repeat. The C side gets the
 chat engine's own threads and compute settings (flash attention, batch sizes, KV cache types: Hearth's
 defaults, or those given), so the ratios measure the Python path, not a different configuration.
 
@@ -41,13 +42,19 @@ SHORT_PROMPT_TOKENS = 8
 
 def _app_run(engine: LlmEngine, prompt: str, n_gen: int) -> dict:
     engine._llm.reset()  # a cold prompt, as llama-bench's cleared KV cache
+    is_eog = engine._is_eog
+    # Like tg128, n_gen tokens whatever the model says: the end-of-text check still runs per token.
+    engine._is_eog = lambda token: is_eog(token) and False
     generation = engine.stream_completion(
         prompt,
         SamplingParams(max_tokens=n_gen, seed=1),
         threading.Event(),  # the chat's default sampling
     )
-    for _ in generation:
-        pass
+    try:
+        for _ in generation:
+            pass
+    finally:
+        engine._is_eog = is_eog
     stats = generation.stats
     return {
         "prompt_tokens": stats.prompt_eval_tokens,
@@ -80,22 +87,29 @@ def run(
     _app_run(engine, prompt, 8)  # warm-up (the C side warms up inside each invocation)
     c_runs, app_runs, short_runs = [], [], []
 
-    def c_side() -> None:
-        records = llama_cpp_c.run(
-            exe, model_path, n_prompt=n_prompt, n_gen=n_gen, reps=1, depths=(0, n_prompt), **settings
+    def c_test(n_p: int, n_g: int, depth: int) -> float:
+        (record,) = llama_cpp_c.run(
+            exe, model_path, n_prompt=n_p, n_gen=n_g, reps=1, depths=(depth,), **settings
         )
-        by_test = {(r["n_prompt"], r["n_gen"], r["n_depth"]): r["avg_ts"] for r in records}
-        c_runs.append(
-            {"pp": by_test[(n_prompt, 0, 0)], "tg": by_test[(0, n_gen, 0)], "tg_deep": by_test[(0, n_gen, n_prompt)]}
-        )
+        return record["avg_ts"]
 
-    def app_side() -> None:
-        app_runs.append(_app_run(engine, prompt, n_gen))
-        short_runs.append(_app_run(engine, short_prompt, n_gen))
-
+    # Each C test runs right beside the app's run it is compared with, and the order flips every
+    # repeat: on a shared machine the speed drifts by 10% over a minute, much less over seconds.
     for i in range(repeats):
-        for step in (c_side, app_side) if i % 2 == 0 else (app_side, c_side):
-            step()
+        c: dict[str, float] = {}
+        if i % 2 == 0:
+            c["pp"] = c_test(n_prompt, 0, 0)
+            app_runs.append(_app_run(engine, prompt, n_gen))
+            c["tg_deep"] = c_test(0, n_gen, n_prompt)
+            c["tg"] = c_test(0, n_gen, 0)
+            short_runs.append(_app_run(engine, short_prompt, n_gen))
+        else:
+            short_runs.append(_app_run(engine, short_prompt, n_gen))
+            c["tg"] = c_test(0, n_gen, 0)
+            c["tg_deep"] = c_test(0, n_gen, n_prompt)
+            app_runs.append(_app_run(engine, prompt, n_gen))
+            c["pp"] = c_test(n_prompt, 0, 0)
+        c_runs.append(c)
         progress(
             f"  vs C llama-bench {i + 1}/{repeats}: prompt {app_runs[-1]['prompt_tokens_per_second']:.1f}"
             f" vs pp{n_prompt} {c_runs[-1]['pp']:.1f} t/s; generation {short_runs[-1]['tokens_per_second']:.1f}"
