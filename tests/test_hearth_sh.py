@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.terminal import ctrl_c_works
+
 SCRIPT = Path(__file__).resolve().parent.parent / "hearth.sh"
 
 pytestmark = pytest.mark.skipif(
@@ -44,6 +46,7 @@ def in_services(command: str, **kwargs) -> subprocess.Popen:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # its own process group, as a terminal's Ctrl-C would reach it
+        preexec_fn=ctrl_c_works,
         **kwargs,
     )
 

@@ -22,6 +22,7 @@ import pytest
 from backend.speakable import speakable_sentences, speakable_text
 from backend.speech import SAMPLE_RATE, WhisperEngine
 from backend.wer import wer
+from tests.terminal import ctrl_c_works
 from tests.voice_helpers import NullSink, SinkRecorder, require_pulse, silence, spoken
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,6 +61,7 @@ class Talk:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            preexec_fn=ctrl_c_works,
         )
         self.events: list[dict] = []
         self.stderr: list[str] = []
