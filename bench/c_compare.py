@@ -88,9 +88,7 @@ def run(
     c_runs, app_runs, short_runs = [], [], []
 
     def c_test(n_p: int, n_g: int, depth: int) -> float:
-        (record,) = llama_cpp_c.run(
-            exe, model_path, n_prompt=n_p, n_gen=n_g, reps=1, depths=(depth,), **settings
-        )
+        (record,) = llama_cpp_c.run(exe, model_path, n_prompt=n_p, n_gen=n_g, reps=1, depths=(depth,), **settings)
         return record["avg_ts"]
 
     # Each C test runs right beside the app's run it is compared with, and the order flips every
