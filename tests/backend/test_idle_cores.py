@@ -113,10 +113,7 @@ def test_the_callers_own_work_between_calls_is_not_competition():
     machine.busy = 1.0  # what /proc/stat saw: this thread's spin
     machine.run(0.5)
     assert idle.threads(cap=2) == 2
-    machine.busy = 1.0  # the same load from another thread is competition
-    idle.mark()
-    machine.run(0.5)
-    assert idle.threads(cap=2) == 1
+    assert after_a_pause(machine, idle, busy=1.0, cap=2) == 1, "the same load from another thread is competition"
 
 
 def test_whisper_leaves_a_busy_core_alone_unless_pinned(speech_model_path):
