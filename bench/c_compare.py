@@ -69,6 +69,9 @@ def _app_run(engine: LlmEngine, prompt: str, n_gen: int) -> dict:
     }
 
 
+TESTS = ("pp", "tg", "tg_deep")
+
+
 def run(
     model_path,
     cache,
@@ -77,8 +80,15 @@ def run(
     n_prompt: int = 512,
     n_gen: int = 128,
     compute: ComputeOptions | None = None,
+    tests: tuple[str, ...] = TESTS,
     progress=print,
 ) -> dict:
+    """`tests` picks comparisons (pp, tg, tg_deep): on a shared machine one of them may need many more
+    repeats than the others for an interval narrower than the margin, and each repeat of all three
+    costs about 47 s here, a tg pair alone about 11 s."""
+    unknown = set(tests) - set(TESTS)
+    if unknown or not tests:
+        raise ValueError(f"C comparison tests must be some of {', '.join(TESTS)}, not {', '.join(sorted(unknown))}")
     exe, built = llama_cpp_c.build(cache, progress)
     progress(
         f"  llama-bench {'cached' if built['cached'] else 'built'}: the build took {built['seconds']} s"
@@ -90,51 +100,62 @@ def run(
     prompt = _prompt_of(engine, n_prompt)
     short_prompt = _prompt_of(engine, SHORT_PROMPT_TOKENS)
     _app_run(engine, prompt, 8)  # warm-up (the C side warms up inside each invocation)
-    c_runs, app_runs, short_runs = [], [], []
+    c_args = {"pp": (n_prompt, 0, 0), "tg": (0, n_gen, 0), "tg_deep": (0, n_gen, n_prompt)}
+    c_runs: dict[str, list[float]] = {test: [] for test in tests}
+    app_runs, short_runs = [], []
 
-    def c_test(n_p: int, n_g: int, depth: int) -> float:
+    def c_test(test: str) -> None:
+        n_p, n_g, depth = c_args[test]
         (record,) = llama_cpp_c.run(exe, model_path, n_prompt=n_p, n_gen=n_g, reps=1, depths=(depth,), **settings)
-        return record["avg_ts"]
+        c_runs[test].append(record["avg_ts"])
 
-    # Each C test runs right beside the app's run it is compared with, and the order flips every
-    # repeat: on a shared machine the speed drifts by 10% over a minute, much less over seconds.
+    # Each C test runs right beside the app's run it is compared with (the long-prompt run serves pp
+    # and tg_deep, one on each side), and the order flips every repeat: on a shared machine the
+    # speed drifts by 10% over a minute, much less over seconds.
+    steps = []
+    if "pp" in tests:
+        steps.append(lambda: c_test("pp"))
+    if "pp" in tests or "tg_deep" in tests:
+        steps.append(lambda: app_runs.append(_app_run(engine, prompt, n_gen)))
+    if "tg_deep" in tests:
+        steps.append(lambda: c_test("tg_deep"))
+    if "tg" in tests:
+        steps += [lambda: c_test("tg"), lambda: short_runs.append(_app_run(engine, short_prompt, n_gen))]
     for i in range(repeats):
-        c: dict[str, float] = {}
-        if i % 2 == 0:
-            c["pp"] = c_test(n_prompt, 0, 0)
-            app_runs.append(_app_run(engine, prompt, n_gen))
-            c["tg_deep"] = c_test(0, n_gen, n_prompt)
-            c["tg"] = c_test(0, n_gen, 0)
-            short_runs.append(_app_run(engine, short_prompt, n_gen))
-        else:
-            short_runs.append(_app_run(engine, short_prompt, n_gen))
-            c["tg"] = c_test(0, n_gen, 0)
-            c["tg_deep"] = c_test(0, n_gen, n_prompt)
-            app_runs.append(_app_run(engine, prompt, n_gen))
-            c["pp"] = c_test(n_prompt, 0, 0)
-        c_runs.append(c)
-        progress(
-            f"  vs C llama-bench {i + 1}/{repeats}: prompt {app_runs[-1]['prompt_tokens_per_second']:.1f}"
-            f" vs pp{n_prompt} {c_runs[-1]['pp']:.1f} t/s; generation {short_runs[-1]['tokens_per_second']:.1f}"
-            f" vs tg{n_gen} {c_runs[-1]['tg']:.1f} t/s, after the prompt {app_runs[-1]['tokens_per_second']:.1f}"
-            f" vs tg{n_gen} @ d{n_prompt} {c_runs[-1]['tg_deep']:.1f} t/s"
-        )
+        for step in steps if i % 2 == 0 else reversed(steps):
+            step()
+        seen = []
+        if "pp" in tests:
+            seen.append(f"prompt {app_runs[-1]['prompt_tokens_per_second']:.1f} vs pp{n_prompt} {c_runs['pp'][-1]:.1f}")
+        if "tg" in tests:
+            seen.append(f"generation {short_runs[-1]['tokens_per_second']:.1f} vs tg{n_gen} {c_runs['tg'][-1]:.1f}")
+        if "tg_deep" in tests:
+            seen.append(
+                f"after the prompt {app_runs[-1]['tokens_per_second']:.1f}"
+                f" vs tg{n_gen} @ d{n_prompt} {c_runs['tg_deep'][-1]:.1f}"
+            )
+        progress(f"  vs C llama-bench {i + 1}/{repeats}: " + "; ".join(seen) + " t/s")
     engine.unload()
+
+    def ratios(app: list[dict], key: str, test: str) -> dict:
+        return summary([a[key] / c for a, c in zip(app, c_runs.get(test, []))])
+
     return {
         "build": built,
         "settings": {**settings, "flash_attn_used": model.flash_attn_used},
+        "tests": list(tests),
         "n_prompt": n_prompt,
         "n_gen": n_gen,
-        "app_prompt_tokens": app_runs[-1]["prompt_tokens"],
+        "app_prompt_tokens": app_runs[-1]["prompt_tokens"] if app_runs else None,
         "app_generated_tokens": min(r["generated_tokens"] for r in app_runs + short_runs),
-        "short_prompt_tokens": short_runs[-1]["prompt_tokens"],
-        "c_pp": summary([r["pp"] for r in c_runs]),
-        "c_tg": summary([r["tg"] for r in c_runs]),
-        "c_tg_deep": summary([r["tg_deep"] for r in c_runs]),
-        "app_pp": summary([r["prompt_tokens_per_second"] for r in app_runs]),
+        "short_prompt_tokens": short_runs[-1]["prompt_tokens"] if short_runs else None,
+        "c_pp": summary(c_runs.get("pp", [])),
+        "c_tg": summary(c_runs.get("tg", [])),
+        "c_tg_deep": summary(c_runs.get("tg_deep", [])),
+        "app_pp": summary([r["prompt_tokens_per_second"] for r in app_runs] if "pp" in tests else []),
         "app_tg": summary([r["tokens_per_second"] for r in short_runs]),
-        "app_tg_deep": summary([r["tokens_per_second"] for r in app_runs]),
-        "ratio_prompt": summary([a["prompt_tokens_per_second"] / c["pp"] for a, c in zip(app_runs, c_runs)]),
-        "ratio_generation": summary([a["tokens_per_second"] / c["tg"] for a, c in zip(short_runs, c_runs)]),
-        "ratio_generation_deep": summary([a["tokens_per_second"] / c["tg_deep"] for a, c in zip(app_runs, c_runs)]),
+        "app_tg_deep": summary([r["tokens_per_second"] for r in app_runs] if "tg_deep" in tests else []),
+        "ratio_prompt": ratios(app_runs, "prompt_tokens_per_second", "pp"),
+        "ratio_generation": ratios(short_runs, "tokens_per_second", "tg"),
+        "ratio_generation_deep": ratios(app_runs, "tokens_per_second", "tg_deep"),
     }

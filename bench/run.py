@@ -2,6 +2,7 @@
 
 Usage: python main.py bench [--repeats N] [--max-repeats N] [--tokens N] [--json] [--out DIR]
                             [--only chat,llama,limit,startup,memory,dictation,voice,server]
+                            [--c-tests pp,tg,tg_deep]
 
 Each timed figure is reported as its median with a distribution-free 95% confidence interval, and a
 goal is marked ✓ only when that whole interval meets it (✗ when none of it does, "inconclusive"
@@ -37,6 +38,15 @@ GOALS = {
 }
 
 
+def _c_tests(text: str) -> tuple[str, ...]:
+    from bench.c_compare import TESTS
+
+    tests = tuple(t.strip() for t in text.split(",") if t.strip())
+    if not tests or set(tests) - set(TESTS):
+        raise argparse.ArgumentTypeError(f"{text!r}: give some of {', '.join(TESTS)}, separated by commas")
+    return tests
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="hearth bench", description=__doc__)
     p.add_argument("--repeats", type=int, default=8, help="repeats at least (the 95%% interval needs 6 or more)")
@@ -45,6 +55,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the JSON result to stdout")
     p.add_argument("--out", default="bench-results", help="folder for results.json and results.md")
     p.add_argument("--only", default="chat,llama,limit,startup,memory,dictation,voice,server")
+    p.add_argument(
+        "--c-tests",
+        type=_c_tests,
+        default="pp,tg,tg_deep",
+        help="llama: which comparisons with C llama-bench to repeat (pp, tg, tg_deep)",
+    )
     add_compute_flags(p)  # the settings the llama section runs C and the chat path with
     return p
 
@@ -100,7 +116,12 @@ def _run(args) -> int:
 
         log("llama: the chat path vs llama.cpp's C llama-bench…")
         results["llama_c"] = c_compare.run(
-            chat_model, Path(args.out) / "cache", repeats=args.repeats, compute=compute_of(args), progress=log
+            chat_model,
+            Path(args.out) / "cache",
+            repeats=args.repeats,
+            compute=compute_of(args),
+            tests=args.c_tests,
+            progress=log,
         )
     if "limit" in sections:
         from bench.bandwidth import decode_limit, memory_bandwidth_gbs
@@ -256,33 +277,42 @@ def markdown_table(r: dict) -> str:
             f"{cs['threads']} threads, batch {cs['n_batch']}/{cs['n_ubatch']}, flash attention {cs['flash_attn']}"
             f", KV {cs.get('type_k', 'f16')}/{cs.get('type_v', 'f16')}"
         )
-        rows += [
-            (
-                f"Prompt t/s, chat path ({c['app_prompt_tokens']} tokens) ÷ C llama-bench pp{c['n_prompt']} ({setup})",
-                _m(c, "ratio_prompt", "{:.3f}"),
-                GOALS["c_ratio"],
-                _v(c, "ratio_prompt", GOALS["c_ratio"]),
+        tests = c.get("tests", ["pp", "tg", "tg_deep"])
+        compared = {
+            "pp": (
+                f"Prompt t/s, chat path ({c['app_prompt_tokens']} tokens) ÷ C llama-bench pp{c['n_prompt']}",
+                "ratio_prompt",
+                [(f"C llama-bench pp{c['n_prompt']}, t/s", "c_pp"), ("Chat path prompt, t/s", "app_pp")],
             ),
-            (
+            "tg": (
                 f"Generation t/s, chat path after a {c.get('short_prompt_tokens', '')}-token prompt"
                 f" ÷ C llama-bench tg{c['n_gen']}",
-                _m(c, "ratio_generation", "{:.3f}"),
-                GOALS["c_ratio"],
-                _v(c, "ratio_generation", GOALS["c_ratio"]),
+                "ratio_generation",
+                [
+                    (f"C llama-bench tg{c['n_gen']}, t/s", "c_tg"),
+                    ("Chat path generation after a short prompt, t/s", "app_tg"),
+                ],
             ),
-            (
+            "tg_deep": (
                 f"Generation t/s, chat path after the {c['app_prompt_tokens']}-token prompt"
                 f" ÷ C llama-bench tg{c['n_gen']} @ d{c['n_prompt']}",
-                _m(c, "ratio_generation_deep", "{:.3f}"),
-                GOALS["c_ratio"],
-                _v(c, "ratio_generation_deep", GOALS["c_ratio"]),
+                "ratio_generation_deep",
+                [
+                    (f"C llama-bench tg{c['n_gen']} @ d{c['n_prompt']}, t/s", "c_tg_deep"),
+                    ("Chat path generation after the long prompt, t/s", "app_tg_deep"),
+                ],
             ),
-            (f"C llama-bench pp{c['n_prompt']}, t/s", _m(c, "c_pp", "{:.1f}"), "", ""),
-            ("Chat path prompt, t/s", _m(c, "app_pp", "{:.1f}"), "", ""),
-            (f"C llama-bench tg{c['n_gen']}, t/s", _m(c, "c_tg", "{:.1f}"), "", ""),
-            ("Chat path generation after a short prompt, t/s", _m(c, "app_tg", "{:.1f}"), "", ""),
-            (f"C llama-bench tg{c['n_gen']} @ d{c['n_prompt']}, t/s", _m(c, "c_tg_deep", "{:.1f}"), "", ""),
-            ("Chat path generation after the long prompt, t/s", _m(c, "app_tg_deep", "{:.1f}"), "", ""),
+        }
+        ratio_rows, speed_rows = [], []
+        for test in tests:
+            title, key, speeds = compared[test]
+            ratio_rows.append((title, _m(c, key, "{:.3f}"), GOALS["c_ratio"], _v(c, key, GOALS["c_ratio"])))
+            speed_rows += [(name, _m(c, speed, "{:.1f}"), "", "") for name, speed in speeds]
+        first = ratio_rows[0]
+        rows += [
+            (f"{first[0]} ({setup})", *first[1:]),
+            *ratio_rows[1:],
+            *speed_rows,
             (
                 "Building C llama-bench from the vendored llama.cpp",
                 f"{c['build']['seconds']} s, {c['build']['jobs']} jobs" + (" (cached)" if c["build"]["cached"] else ""),
