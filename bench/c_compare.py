@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 
 from backend.llm import ComputeOptions, LlmEngine, SamplingParams
 from bench import llama_cpp_c
@@ -43,13 +44,28 @@ SHORT_PROMPT_TOKENS = 8
 def _app_run(engine: LlmEngine, prompt: str, n_gen: int) -> dict:
     engine._llm.reset()  # a cold prompt, as llama-bench's cleared KV cache
     is_eog = engine._is_eog
+    context = engine._llm._ctx
+    decode = context.decode
+    decoding = {"seconds": 0.0, "calls": 0}
 
     def never_ends(token: int) -> bool:
         """Like tg128, n_gen tokens whatever the model says; the per-token check still costs what it does."""
         is_eog(token)
         return False
 
+    def timed_decode(batch):
+        """llama_decode of one token, timed as llama-bench's tg times it: the C work alone."""
+        if batch.batch.n_tokens != 1:
+            return decode(batch)
+        started = time.perf_counter()
+        try:
+            return decode(batch)
+        finally:
+            decoding["seconds"] += time.perf_counter() - started
+            decoding["calls"] += 1
+
     engine._is_eog = never_ends
+    context.decode = timed_decode
     generation = engine.stream_completion(
         prompt,
         SamplingParams(max_tokens=n_gen, seed=1),
@@ -60,12 +76,16 @@ def _app_run(engine: LlmEngine, prompt: str, n_gen: int) -> dict:
             pass
     finally:
         engine._is_eog = is_eog
+        del context.decode
     stats = generation.stats
     return {
         "prompt_tokens": stats.prompt_eval_tokens,
         "prompt_tokens_per_second": stats.prompt_tokens_per_second,
         "generated_tokens": stats.generated_tokens,
         "tokens_per_second": stats.tokens_per_second,
+        # the chat path's speed ÷ that of the llama_decode calls inside it: what the Python path and
+        # the sampling cost, measured within the same tokens, so the machine's noise cancels out
+        "own_decode_share": stats.tokens_per_second * decoding["seconds"] / decoding["calls"],
     }
 
 
@@ -158,4 +178,5 @@ def run(
         "ratio_prompt": ratios(app_runs, "prompt_tokens_per_second", "pp"),
         "ratio_generation": ratios(short_runs, "tokens_per_second", "tg"),
         "ratio_generation_deep": ratios(app_runs, "tokens_per_second", "tg_deep"),
+        "own_decode_share": summary([r["own_decode_share"] for r in short_runs or app_runs]),
     }

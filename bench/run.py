@@ -312,6 +312,13 @@ def markdown_table(r: dict) -> str:
         rows += [
             (f"{first[0]} ({setup})", *first[1:]),
             *ratio_rows[1:],
+            (
+                "Generation t/s, chat path ÷ its own llama_decode calls alone (the time C's tg measures;"
+                " the rest is sampling and the Python loop), same runs",
+                _m(c, "own_decode_share", "{:.4f}"),
+                "(report)",
+                "",
+            ),
             *speed_rows,
             (
                 "Building C llama-bench from the vendored llama.cpp",
